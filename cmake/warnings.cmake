@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: BSL-1.0
+# mi_test_options: the one shared INTERFACE target that carries warnings,
+# -Werror and sanitizers for mi's tests, examples and benchmarks. It is never
+# linked by mi::mi itself, so consumers never inherit these flags.
+
+add_library(mi_test_options INTERFACE)
+
+if(MSVC)
+    target_compile_options(mi_test_options INTERFACE /W4 /WX /permissive-)
+else()
+    target_compile_options(mi_test_options INTERFACE -Wall -Wextra -Wpedantic -Werror)
+endif()
+
+if(NOT MI_SANITIZE STREQUAL "")
+    if(MSVC)
+        message(FATAL_ERROR "MI_SANITIZE is only supported with GCC and Clang")
+    endif()
+    set(_mi_sanitize_flags
+        -fsanitize=${MI_SANITIZE}
+        -fno-omit-frame-pointer
+        -fno-sanitize-recover=all)
+    target_compile_options(mi_test_options INTERFACE ${_mi_sanitize_flags})
+    target_link_options(mi_test_options INTERFACE ${_mi_sanitize_flags})
+    unset(_mi_sanitize_flags)
+    message(STATUS "mi: sanitizers enabled for tests/examples/benchmarks: ${MI_SANITIZE}")
+endif()

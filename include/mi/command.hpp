@@ -1,0 +1,160 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <mi/async.hpp>
+#include <mi/context.hpp>
+#include <mi/detail/recipe.hpp>
+#include <mi/fixed_string.hpp>
+
+#include <boost/mp11/algorithm.hpp>
+
+#include <string_view>
+#include <tuple>
+
+namespace mi {
+
+// ---------------------------------------------------------------------------------------------------------
+// Options of a command
+
+/** The one-line description `help` reports. */
+struct help {
+    std::string_view text;
+    constexpr explicit help(std::string_view text) noexcept : text(text) {}
+};
+
+/** A flag of a command (OpenSIPS's MI_NAMED_PARAMS_ONLY and MI_ASYNC_RPL_FLAG). */
+template <unsigned Bit>
+struct flag_t {};
+
+/** Positional parameters are refused with "Command only supports named parameters". */
+inline constexpr flag_t<detail::flag_named_only> named_params_only{};
+/** The command may answer later: its handlers may take an `mi::async_reply` and return `mi::async_result`. */
+inline constexpr flag_t<detail::flag_async> async{};
+
+template <fixed_string Name>
+struct alias_t {
+    static constexpr std::string_view name = Name.view();
+};
+/** Another name the command answers to (OpenSIPS 4.x keeps the 3.x names this way). */
+template <fixed_string Name>
+inline constexpr alias_t<Name> alias{};
+
+// ---------------------------------------------------------------------------------------------------------
+// The command
+
+template <fixed_string Module, fixed_string Name, unsigned Flags, class Aliases, class... Recipes>
+struct command_t {
+    std::string_view help;
+
+    static constexpr std::string_view module = Module.view();
+    static constexpr std::string_view name = Name.view();
+    static constexpr unsigned flags = Flags;
+    using aliases = Aliases;
+    using recipes = boost::mp11::mp_list<detail::recipe_traits<Recipes>...>;
+
+    static constexpr auto canonical_storage = [] {
+        if constexpr (Module.size() == 0) return Name;
+        else return detail::concat<Module, fixed_string(":"), Name>();
+    }();
+    static constexpr std::string_view canonical = canonical_storage.view();
+
+    template <fixed_string OtherModule>
+    using in_module = command_t<OtherModule, Name, Flags, Aliases, Recipes...>;
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_recipe = false;
+template <auto H, fixed_string... N>
+inline constexpr bool is_recipe<recipe_t<H, N...>> = true;
+
+template <class T>
+inline constexpr bool is_alias = false;
+template <fixed_string N>
+inline constexpr bool is_alias<alias_t<N>> = true;
+
+template <class T>
+using is_recipe_type = std::bool_constant<is_recipe<T>>;
+template <class T>
+using is_alias_type = std::bool_constant<is_alias<T>>;
+
+template <class T>
+inline constexpr unsigned flag_bits = 0;
+template <unsigned Bit>
+inline constexpr unsigned flag_bits<flag_t<Bit>> = Bit;
+
+template <class T>
+concept command_option = is_recipe<T> || is_alias<T> || std::same_as<T, mi::help> || (flag_bits<T> != 0);
+
+template <fixed_string Name, unsigned Flags, class Aliases, class Recipes>
+struct command_type;
+template <fixed_string Name, unsigned Flags, class Aliases, class... Recipes>
+struct command_type<Name, Flags, Aliases, boost::mp11::mp_list<Recipes...>> {
+    using type = command_t<fixed_string(""), Name, Flags, Aliases, Recipes...>;
+};
+
+template <class Alias>
+using alias_is_identifier = std::bool_constant<is_identifier(Alias::name)>;
+
+template <fixed_string Name, class... Options>
+constexpr auto make_command(std::string_view help_text) {
+    using namespace boost::mp11;
+    using options = mp_list<Options...>;
+    using recipe_list = mp_copy_if<options, is_recipe_type>;
+    using alias_list = mp_copy_if<options, is_alias_type>;
+    constexpr unsigned flags = (flag_bits<Options> | ... | 0u);
+
+    // The name is how operators will type the command; OpenSIPS accepts identifiers only.
+    static_assert(is_identifier(Name.view()),
+                  "mi: a command name must be a non-empty identifier (letters, digits, '_'; not starting with a "
+                  "digit), e.g. mi::command<\"log_level\">");
+    static_assert(mp_size<recipe_list>::value > 0,
+                  "mi: a command needs at least one recipe, e.g. mi::recipe<&handler, \"param\">");
+    static_assert(mp_size<recipe_list>::value <= 48, "mi: a command has at most 48 recipes (as in OpenSIPS)");
+    static_assert(mp_all_of<alias_list, alias_is_identifier>::value,
+                  "mi: an alias must be a non-empty identifier, e.g. mi::alias<\"get_statistics\">");
+    static_assert((flags & flag_async) || !mp_any_of<recipe_list, recipe_is_async>::value,
+                  "mi: a handler that takes mi::async_reply or returns mi::async_result belongs to a command "
+                  "declared with mi::async; add mi::async to the command's options");
+    static_assert(recipes_distinguishable<recipe_list>(),
+                  "mi: two recipes of this command accept the same parameter names, so no request could tell "
+                  "them apart; give one of them a different parameter name or remove it");
+
+    return typename command_type<Name, flags, alias_list, recipe_list>::type{help_text};
+}
+
+} // namespace detail
+
+/** Declares a command: `mi::command<"log_level">("Gets or sets the log level", mi::recipe<...>, ...)`.
+    Options: one or more `mi::recipe`, and any of `mi::alias<"...">`, `mi::named_params_only`, `mi::async`. */
+template <fixed_string Name, detail::command_option... Options>
+constexpr auto command(std::string_view help_text, Options...) {
+    return detail::make_command<Name, Options...>(help_text);
+}
+
+template <fixed_string Name, detail::command_option... Options>
+constexpr auto command(Options...) {
+    return detail::make_command<Name, Options...>({});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Modules
+
+template <fixed_string Name, class... Commands>
+struct module_t {
+    std::tuple<Commands...> commands;
+};
+
+/** Groups commands under `module:name` canonical names with the OpenSIPS 4.x lookup rules. */
+template <fixed_string Name, class... Commands>
+constexpr auto module(Commands const&... commands) {
+    static_assert(((Commands::module.empty()) && ...), "mi: a command belongs to one module only");
+    static_assert(detail::is_identifier(Name.view()),
+                  "mi: a module name must be a non-empty identifier, e.g. mi::module<\"statistics\">");
+    return module_t<Name, typename Commands::template in_module<Name>...>{
+        {typename Commands::template in_module<Name>{commands.help}...}};
+}
+
+} // namespace mi

@@ -1,0 +1,186 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <mi/builtin.hpp>
+#include <mi/command.hpp>
+#include <mi/detail/lookup.hpp>
+#include <mi/detail/schema.hpp>
+#include <mi/introspection.hpp>
+
+#include <boost/mp11/algorithm.hpp>
+
+#include <array>
+#include <string_view>
+#include <tuple>
+
+namespace mi {
+
+/** Leaves a built-in command out of a set: `mi::command_set(mi::without_discover, ...)`. */
+template <int Which>
+struct without_t {};
+inline constexpr without_t<0> without_which{};
+inline constexpr without_t<1> without_help{};
+inline constexpr without_t<2> without_discover{};
+
+/** The title and version `rpc.discover` reports. */
+struct service_info {
+    std::string_view title = "mi";
+    std::string_view version = "1.0.0";
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_command = false;
+template <fixed_string M, fixed_string N, unsigned F, class A, class... R>
+inline constexpr bool is_command<command_t<M, N, F, A, R...>> = true;
+
+template <class T>
+inline constexpr bool is_module = false;
+template <fixed_string N, class... C>
+inline constexpr bool is_module<module_t<N, C...>> = true;
+
+template <class T>
+inline constexpr int omitted = -1;
+template <int W>
+inline constexpr int omitted<without_t<W>> = W;
+
+template <class T>
+concept set_item = is_command<T> || is_module<T> || omitted<T> >= 0 || std::same_as<T, service_info>;
+
+template <class T>
+constexpr auto commands_of(T const& item) {
+    if constexpr (is_command<T>) return std::tuple<T>(item);
+    else if constexpr (is_module<T>) return item.commands;
+    else return std::tuple<>();
+}
+
+template <class Recipe>
+struct recipe_description {
+    static constexpr auto params = []<class... P>(boost::mp11::mp_list<P...>) {
+        return std::array<param_info, sizeof...(P)>{
+            param_info{P::name, P::required, &param_schema_of<std::remove_cvref_t<typename P::type>>}...};
+    }(typename Recipe::params{});
+    static boost::json::value result_schema() {
+        using answered_type = typename answered<typename Recipe::result>::type;
+        if constexpr (std::is_void_v<answered_type>)
+            return boost::json::object{{"type", "string"}, {"const", "OK"}};
+        else return schema_of<std::remove_cvref_t<answered_type>>();
+    }
+};
+
+template <class Command>
+struct command_description {
+    static constexpr auto recipes = []<class... R>(boost::mp11::mp_list<R...>) {
+        return std::array<recipe_info, sizeof...(R)>{
+            recipe_info{recipe_description<R>::params, &recipe_description<R>::result_schema}...};
+    }(typename Command::recipes{});
+    static constexpr auto aliases = []<class... A>(boost::mp11::mp_list<A...>) {
+        return std::array<std::string_view, sizeof...(A)>{A::name...};
+    }(typename Command::aliases{});
+
+    static constexpr command_info describe(std::string_view help) {
+        return {Command::canonical, Command::module, Command::name, help,
+                (Command::flags & flag_named_only) != 0, (Command::flags & flag_async) != 0, recipes, aliases};
+    }
+};
+
+} // namespace detail
+
+/** A command set: a compile-time value listing commands (or modules of commands). Give it to a
+    `mi::dispatcher`. `which`, `help` and `rpc.discover` are added unless left out. */
+template <class... Commands>
+class command_set_t {
+public:
+    static constexpr std::size_t size = sizeof...(Commands);
+    static constexpr bool uses_modules = (!Commands::module.empty() || ...);
+    using commands_type = boost::mp11::mp_list<Commands...>;
+
+    constexpr command_set_t(std::tuple<Commands...> commands, service_info info)
+        : commands_(commands), info_(info) {}
+
+    constexpr std::tuple<Commands...> const& commands() const noexcept { return commands_; }
+    constexpr service_info const& info() const noexcept { return info_; }
+
+    /** What `name` resolves to; see `detail::method_table`. */
+    static constexpr detail::resolution resolve(std::string_view name) noexcept { return table.find(name); }
+
+    static constexpr std::size_t alias_count = (boost::mp11::mp_size<typename Commands::aliases>::value + ... + 0);
+
+    static constexpr auto table = [] {
+        std::array<detail::name_entry, size> names{
+            detail::name_entry{Commands::canonical, Commands::name, !Commands::module.empty()}...};
+        using alias_entry = typename detail::method_table<size, alias_count>::alias_entry;
+        std::array<alias_entry, alias_count> aliases{};
+        std::size_t at = 0, command = 0;
+        (
+            [&]<class... A>(boost::mp11::mp_list<A...>) {
+                ((aliases[at++] = alias_entry{A::name, static_cast<std::uint16_t>(command)}), ...);
+                ++command;
+            }(typename Commands::aliases{}),
+            ...);
+        return detail::method_table<size, alias_count>(names, aliases, uses_modules);
+    }();
+
+    // A name must say which command it means; two commands under one name would make one unreachable.
+    static_assert(!table.duplicate_name, "mi: two commands in one set have the same name (or an alias equals "
+                                         "another command's name); rename or remove one of them");
+    static_assert(size < detail::no_command, "mi: a command set holds at most 65534 commands");
+
+private:
+    std::tuple<Commands...> commands_;
+    service_info info_;
+};
+
+namespace detail {
+
+template <class... Commands>
+constexpr auto make_set(std::tuple<Commands...> commands, service_info info) {
+    return command_set_t<Commands...>(commands, info);
+}
+
+} // namespace detail
+
+/** Builds a command set from commands, modules, and options (`mi::without_which`, `mi::without_help`,
+    `mi::without_discover`, a `mi::service_info`).
+
+    A set without modules behaves as OpenSIPS 3.x (flat names); a set of modules as OpenSIPS 4.x
+    (`module:name`, with the lookup rules of spec 4.2). */
+template <detail::set_item... Items>
+constexpr auto command_set(Items const&... items) {
+    constexpr bool any_module = (detail::is_module<Items> || ...);
+    constexpr bool any_command = (detail::is_command<Items> || ...);
+    // In OpenSIPS 4.x every command has a module; a bare one would have no canonical name.
+    static_assert(!(any_module && any_command),
+                  "mi: a set that uses modules needs every command in a module; wrap the remaining commands "
+                  "in mi::module<\"name\">(...)");
+    constexpr auto without = [](int which) { return ((detail::omitted<Items> == which) || ...); };
+
+    service_info info;
+    auto take_info = [&](auto const& item) {
+        if constexpr (std::same_as<std::remove_cvref_t<decltype(item)>, service_info>) info = item;
+    };
+    (take_info(items), ...);
+
+    auto user = std::tuple_cat(detail::commands_of(items)...);
+    auto builtin_in_place = [](auto const& c) {
+        if constexpr (any_module) return typename std::remove_cvref_t<decltype(c)>::template in_module<"core">{c.help};
+        else return c;
+    };
+    auto which = [&] {
+        if constexpr (without(0)) return std::tuple<>();
+        else return std::tuple(builtin_in_place(builtin::which));
+    }();
+    auto help = [&] {
+        if constexpr (without(1)) return std::tuple<>();
+        else return std::tuple(builtin_in_place(builtin::help));
+    }();
+    auto discover = [&] {
+        if constexpr (without(2)) return std::tuple<>();
+        else return std::tuple(builtin::rpc_discover);
+    }();
+    return detail::make_set(std::tuple_cat(user, which, help, discover), info);
+}
+
+} // namespace mi

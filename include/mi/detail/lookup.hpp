@@ -1,0 +1,132 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <string_view>
+
+namespace mi::detail {
+
+constexpr std::uint32_t name_hash(std::string_view s) noexcept {
+    std::uint32_t h = 2166136261u; // FNV-1a
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+}
+
+inline constexpr std::uint16_t no_command = 0xFFFF;
+
+// What a method name resolves to: one command, or several (ambiguous: `ambiguous` indexes their list).
+struct resolution {
+    std::uint16_t command = no_command;
+    std::uint16_t ambiguous_first = 0;
+    std::uint16_t ambiguous_count = 0;
+};
+
+// The names of a command set as the lookup rules see them.
+struct name_entry {
+    std::string_view canonical;
+    std::string_view local; // the part after "module:", or the whole name in a flat set
+    bool in_module;
+};
+
+/** Every string that resolves to something, and what it resolves to, computed at compile time from the
+    command set; at run time one hash, a probe or two, and one string compare confirm a hit. */
+template <std::size_t Commands, std::size_t Aliases>
+struct method_table {
+    static constexpr std::size_t max_keys = 2 * Commands + Aliases;
+    static constexpr std::size_t slot_count = std::bit_ceil(2 * max_keys + 2);
+
+    struct slot {
+        std::uint32_t hash = 0;
+        std::uint16_t key = no_command;
+    };
+
+    std::array<std::string_view, max_keys> keys{};
+    std::array<resolution, max_keys> resolutions{};
+    std::array<std::uint16_t, max_keys * Commands + 1> ambiguous{};
+    std::array<slot, slot_count> slots{};
+    std::size_t key_count = 0;
+    std::size_t ambiguous_size = 0;
+    bool duplicate_name = false;
+
+    struct alias_entry {
+        std::string_view name;
+        std::uint16_t command;
+    };
+
+    constexpr method_table(std::array<name_entry, Commands> const& names,
+                           std::array<alias_entry, Aliases> const& aliases, bool modules) {
+        auto add_key = [&](std::string_view k) {
+            for (std::size_t i = 0; i < key_count; ++i)
+                if (keys[i] == k) return;
+            keys[key_count++] = k;
+        };
+        for (auto const& n : names) {
+            add_key(n.canonical);
+            if (modules) add_key(n.local);
+        }
+        for (auto const& a : aliases) add_key(a.name);
+
+        // duplicates: canonical names (and, in a flat set, aliases too) name one command each
+        for (std::size_t i = 0; i < Commands; ++i)
+            for (std::size_t j = i + 1; j < Commands; ++j)
+                if (names[i].canonical == names[j].canonical) duplicate_name = true;
+        if (!modules)
+            for (auto const& a : aliases)
+                for (std::size_t i = 0; i < Commands; ++i)
+                    if (names[i].canonical == a.name && i != a.command) duplicate_name = true;
+
+        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(keys[k], names, aliases, modules);
+
+        for (std::size_t k = 0; k < key_count; ++k) {
+            auto const h = name_hash(keys[k]);
+            for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1))
+                if (slots[at].key == no_command) {
+                    slots[at] = {h, static_cast<std::uint16_t>(k)};
+                    break;
+                }
+        }
+    }
+
+    constexpr resolution find(std::string_view name) const noexcept {
+        auto const h = name_hash(name);
+        for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1)) {
+            auto const& s = slots[at];
+            if (s.key == no_command) return {};
+            if (s.hash == h && keys[s.key] == name) return resolutions[s.key];
+        }
+    }
+
+private:
+    // The OpenSIPS rules (spec 4.1, 4.2): a flat set matches names exactly; a set of modules matches
+    // "module:name" exactly, then a bare name by its local part, then by alias; a tie is ambiguous.
+    constexpr resolution resolve(std::string_view key, std::array<name_entry, Commands> const& names,
+                                 std::array<alias_entry, Aliases> const& aliases, bool modules) {
+        std::array<std::uint16_t, Commands> found{};
+        std::size_t count = 0;
+        auto note = [&](std::size_t command) {
+            for (std::size_t i = 0; i < count; ++i)
+                if (found[i] == command) return;
+            found[count++] = static_cast<std::uint16_t>(command);
+        };
+        auto by_alias = [&] {
+            for (auto const& a : aliases)
+                if (a.name == key) note(a.command);
+        };
+        bool const qualified = key.find(':') != std::string_view::npos;
+        for (std::size_t i = 0; i < Commands; ++i)
+            if (names[i].canonical == key) return {static_cast<std::uint16_t>(i), 0, 0};
+        if (modules && !qualified)
+            for (std::size_t i = 0; i < Commands; ++i)
+                if (names[i].in_module && names[i].local == key) note(i);
+        if (count == 0) by_alias();
+        if (count == 1) return {found[0], 0, 0};
+        resolution r{no_command, static_cast<std::uint16_t>(ambiguous_size), static_cast<std::uint16_t>(count)};
+        for (std::size_t i = 0; i < count; ++i) ambiguous[ambiguous_size++] = found[i];
+        return r;
+    }
+};
+
+} // namespace mi::detail

@@ -1,0 +1,602 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <mi/async.hpp>
+#include <mi/command_set.hpp>
+#include <mi/context.hpp>
+#include <mi/detail/bind.hpp>
+#include <mi/detail/response.hpp>
+#include <mi/error.hpp>
+#include <mi/introspection.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace mi {
+
+/** Bounds on what one request may cost. */
+struct limits {
+    std::size_t max_batch = 100; ///< elements of a batch; a longer batch is one -32600
+    std::size_t max_depth = 32;  ///< nesting of arrays and objects; deeper text is -32700
+};
+
+/** The reusable memory of a dispatch: parser, arena and output scratch. One per thread; reusing it makes a
+    warm dispatch allocate nothing. */
+class workspace {
+public:
+    workspace() = default;
+    workspace(workspace const&) = delete;
+    workspace& operator=(workspace const&) = delete;
+
+private:
+    template <class, class...>
+    friend class dispatcher;
+
+    boost::json::parser& parser_for(std::size_t max_depth) {
+        resource_.release();
+        if (!parser_ || parser_depth_ != max_depth) {
+            boost::json::parse_options options;
+            options.max_depth = max_depth;
+            parser_.emplace(boost::json::storage_ptr(), options, parser_stack_, sizeof parser_stack_);
+            parser_depth_ = max_depth;
+        }
+        parser_->reset(boost::json::storage_ptr(&resource_));
+        return *parser_;
+    }
+
+    alignas(std::max_align_t) unsigned char arena_[8192];
+    boost::json::monotonic_resource resource_{arena_, sizeof arena_};
+    alignas(std::max_align_t) unsigned char parser_stack_[2048];
+    std::optional<boost::json::parser> parser_;
+    std::size_t parser_depth_ = 0;
+    boost::json::serializer serializer_;
+    std::string scratch_;
+    std::string answer_;
+};
+
+namespace detail {
+
+inline workspace& thread_workspace() {
+    thread_local workspace ws;
+    return ws;
+}
+
+// The -32602 data texts of the OpenSIPS error catalogue (spec section 2), verbatim.
+inline constexpr std::string_view only_named = "Command only supports named parameters";
+inline constexpr std::string_view wrong_count = "Too few or too many parameters";
+inline constexpr std::string_view ambiguous_call = "Ambiguous call, use named parameters instead";
+inline constexpr std::string_view names_mismatch = "Named parameters do not match";
+inline constexpr std::string_view handler_returned_null = "Command handler returned null";
+
+enum class outcome { answered, silent, deferred };
+
+template <class Objects>
+struct call_env {
+    context const& ctx;
+    async_reply const& reply;
+    introspection const& intro;
+    Objects const& objects;
+
+    template <class C>
+    std::remove_const_t<C>& object() const {
+        return *std::get<std::remove_const_t<C>*>(objects);
+    }
+};
+
+template <class Command>
+struct recipe_table {
+    using recipes = typename Command::recipes;
+    static constexpr std::size_t count = boost::mp11::mp_size<recipes>::value;
+    template <class F>
+    static constexpr auto each(F f) {
+        return [&]<class... R>(boost::mp11::mp_list<R...>) {
+            return std::array<decltype(f.template operator()<boost::mp11::mp_front<recipes>>()), count>{
+                f.template operator()<R>()...};
+        }(recipes{});
+    }
+    static constexpr auto min = each([]<class R>() { return R::min_params; });
+    static constexpr auto max = each([]<class R>() { return R::max_params; });
+    static constexpr auto names = each([]<class R>() { return std::span<std::string_view const>(R::names); });
+    static constexpr auto required = each([]<class R>() { return std::span<bool const>(R::required); });
+};
+
+struct selection {
+    std::size_t recipe = 0;
+    std::string_view fault; // empty when a recipe was chosen
+};
+
+// The OpenSIPS recipe rule (spec 3.2), with std::optional parameters widening a recipe's size to a range.
+template <class Command>
+selection select_recipe(boost::json::array const* positional, boost::json::object const* named) noexcept {
+    using table = recipe_table<Command>;
+    if (!positional && !named) {
+        for (std::size_t r = 0; r < table::count; ++r)
+            if (table::min[r] == 0) return {r, {}};
+        return {0, wrong_count};
+    }
+    if (positional) {
+        if (Command::flags & flag_named_only) return {0, only_named};
+        std::size_t const k = positional->size();
+        std::size_t found = 0, chosen = 0;
+        for (std::size_t r = 0; r < table::count; ++r)
+            if (table::max[r] != 0 && table::min[r] <= k && k <= table::max[r]) chosen = found++ ? chosen : r;
+        if (found == 0) return {0, wrong_count};
+        if (found > 1) return {0, ambiguous_call};
+        return {chosen, {}};
+    }
+    std::size_t const k = named->size();
+    bool size_matched = false;
+    for (std::size_t r = 0; r < table::count; ++r) {
+        if (table::max[r] == 0 || k < table::min[r] || k > table::max[r]) continue;
+        size_matched = true;
+        std::size_t present = 0;
+        bool complete = true;
+        for (std::size_t i = 0; i < table::names[r].size(); ++i) {
+            if (named->contains(table::names[r][i])) ++present;
+            else if (table::required[r][i]) complete = false;
+        }
+        if (complete && present == k) return {r, {}};
+    }
+    return {0, size_matched ? names_mismatch : wrong_count};
+}
+
+template <class Recipe>
+using recipe_object = std::remove_const_t<typename Recipe::object>;
+
+template <class Command>
+using command_objects = boost::mp11::mp_remove<boost::mp11::mp_transform<recipe_object, typename Command::recipes>, void>;
+
+} // namespace detail
+
+/** Turns request bytes into response bytes for one command set.
+
+    Built from a `command_set` and references to the objects whose member functions are handlers (module
+    state); both must outlive the dispatcher. Every call is `noexcept`: whatever a handler throws becomes an
+    error response. A dispatcher is immutable once built, so any number of threads may call it, each with
+    its own `workspace`. */
+template <class Set, class... Objects>
+class dispatcher {
+    using commands = typename Set::commands_type;
+    static constexpr std::size_t size = Set::size;
+    using objects_type = std::tuple<Objects*...>;
+
+    template <class Object>
+    using is_given = boost::mp11::mp_contains<boost::mp11::mp_list<Objects...>, Object>;
+    using needed_objects = boost::mp11::mp_unique<
+        boost::mp11::mp_apply<boost::mp11::mp_append,
+                              boost::mp11::mp_transform<detail::command_objects, commands>>>;
+    // A member function needs its object, and only the dispatcher's constructor can be given it.
+    static_assert(boost::mp11::mp_all_of<needed_objects, is_given>::value,
+                  "mi: a recipe's handler is a member function of a class no object of which was given to the "
+                  "dispatcher; pass the object: mi::dispatcher(commands, object)");
+
+public:
+    dispatcher(Set const& set, Objects&... objects) : dispatcher(set, limits{}, objects...) {}
+
+    dispatcher(Set const& set, mi::limits bounds, Objects&... objects)
+        : set_(set), objects_(&objects...), limits_(bounds), infos_(describe(set)),
+          intro_(infos_, Set::uses_modules, set.info().title, set.info().version, &Set::resolve) {}
+
+    dispatcher(dispatcher const&) = delete;
+    dispatcher& operator=(dispatcher const&) = delete;
+
+    /** Answers `request` into `response` (cleared first). Returns false when there is nothing to send
+        (a notification, or a batch of them). An asynchronous command answers at once here: its
+        `mi::async_reply` is empty. */
+    bool call(std::string_view request, std::string& response, context const& ctx, workspace& ws) const noexcept {
+        response.clear();
+        auto no_handle = [](boost::json::value const*, bool) { return async_reply(); };
+        return handle(request, response, ctx, ws, no_handle) == detail::outcome::answered;
+    }
+
+    bool call(std::string_view request, std::string& response, context const& ctx = {}) const noexcept {
+        return call(request, response, ctx, detail::thread_workspace());
+    }
+
+    /** Answers `request` through `on_answer(mi::answer)`, called exactly once with a final (or failed)
+        answer, before or after this returns, from this thread or the one that completes an asynchronous
+        command; provisional answers may come first. A final answer with empty text means there is nothing
+        to send. `on_answer` is copied into each asynchronous command's state and must be thread-safe to
+        call from another thread. */
+    template <class OnAnswer>
+        requires std::invocable<OnAnswer&, answer const&> && std::copy_constructible<OnAnswer>
+    void async_call(std::string_view request, context const& ctx, OnAnswer on_answer, workspace& ws) const noexcept {
+        std::string& out = ws.answer_;
+        out.clear();
+        detail::outcome result;
+        auto make_reply = [&](boost::json::value const* id, bool notification) {
+            return async_reply(std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, id_text(id), notification));
+        };
+        result = handle(request, out, ctx, ws, make_reply, &on_answer);
+        if (result == detail::outcome::answered) deliver(on_answer, {out, answer_kind::final});
+        else if (result == detail::outcome::silent) deliver(on_answer, {{}, answer_kind::final});
+    }
+
+    template <class OnAnswer>
+        requires std::invocable<OnAnswer&, answer const&> && std::copy_constructible<OnAnswer>
+    void async_call(std::string_view request, context const& ctx, OnAnswer on_answer) const noexcept {
+        async_call(request, ctx, std::move(on_answer), detail::thread_workspace());
+    }
+
+    /** The set's schema, as introspection handlers see it. */
+    introspection const& schema() const noexcept { return intro_; }
+
+private:
+    template <class OnAnswer>
+    static void deliver(OnAnswer& on_answer, answer const& a) noexcept {
+        try {
+            on_answer(a);
+        } catch (...) {
+        }
+    }
+
+    static std::array<command_info, size> describe(Set const& set) {
+        return std::apply(
+            [](auto const&... command) {
+                return std::array<command_info, size>{
+                    detail::command_description<std::remove_cvref_t<decltype(command)>>::describe(command.help)...};
+            },
+            set.commands());
+    }
+
+    static std::string id_text(boost::json::value const* id) { return id ? boost::json::serialize(*id) : "null"; }
+
+    static void write_id(detail::json_writer& w, boost::json::value const* id) {
+        if (id) w.dom(*id);
+        else w.raw("null");
+    }
+
+    static void write_error(detail::json_writer& w, boost::json::value const* id, int code, std::string_view message,
+                            std::string_view data = {}) {
+        detail::write_error(w, code, message, data);
+        w.raw(R"(,"id":)");
+        write_id(w, id);
+        w.raw('}');
+    }
+
+    static void write_error(detail::json_writer& w, boost::json::value const* id, errc code, std::string_view data = {}) {
+        write_error(w, id, static_cast<int>(code), message_of(code), data);
+    }
+
+    // Parses, then answers one request or a batch. Writes the response into `out`.
+    template <class MakeReply, class OnAnswer = int>
+    detail::outcome handle(std::string_view request, std::string& out, context const& ctx, workspace& ws,
+                           MakeReply& make_reply, OnAnswer* on_answer = nullptr) const noexcept {
+        detail::json_writer w(out, ws.serializer_);
+        try {
+            auto& parser = ws.parser_for(limits_.max_depth);
+            boost::system::error_code ec;
+            parser.write_some(request.data(), request.size(), ec);
+            if (ec) {
+                write_error(w, nullptr, errc::parse_error);
+                return detail::outcome::answered;
+            }
+            boost::json::value const request_value = parser.release();
+            if (!request_value.is_array()) return process(request_value, w, ctx, ws, make_reply);
+            return batch(request_value.get_array(), w, ctx, ws, make_reply, on_answer);
+        } catch (...) {
+            // Only memory exhaustion gets here: handlers' exceptions are answered where they are called.
+            out.clear();
+            write_error(w, nullptr, errc::internal_error);
+            return detail::outcome::answered;
+        }
+    }
+
+    // JSON-RPC 2.0 batches (spec 1.6 says OpenSIPS has none; we do): each element answered in order,
+    // notifications leave no element, and a batch of them leaves no response.
+    template <class MakeReply, class OnAnswer>
+    detail::outcome batch(boost::json::array const& requests, detail::json_writer& w, context const& ctx,
+                          workspace& ws, MakeReply& make_reply, OnAnswer* on_answer) const {
+        if (requests.empty()) {
+            write_error(w, nullptr, errc::invalid_request);
+            return detail::outcome::answered;
+        }
+        if (requests.size() > limits_.max_batch) {
+            write_error(w, nullptr, errc::invalid_request, "Batch too large");
+            return detail::outcome::answered;
+        }
+        if constexpr (std::is_same_v<OnAnswer, int>) {
+            std::size_t answered = 0;
+            w.raw('[');
+            for (auto const& request : requests) {
+                auto const mark = w.out().size();
+                if (answered) w.raw(',');
+                if (process(request, w, ctx, ws, make_reply) == detail::outcome::answered) ++answered;
+                else w.out().resize(mark);
+            }
+            w.raw(']');
+            return answered ? detail::outcome::answered : detail::outcome::silent;
+        } else {
+            return async_batch(requests, ctx, ws, *on_answer);
+        }
+    }
+
+    template <class OnAnswer>
+    struct batch_collector {
+        explicit batch_collector(OnAnswer on_answer, std::size_t size) : on_answer(std::move(on_answer)), slots(size) {}
+        OnAnswer on_answer;
+        std::mutex mutex;
+        std::vector<std::string> slots;
+        std::size_t pending = 1; // the loop that fills the slots holds one
+
+        void fill(std::size_t i, std::string text) {
+            std::unique_lock lock(mutex);
+            slots[i] = std::move(text);
+            release(lock);
+        }
+        void release(std::unique_lock<std::mutex>& lock) {
+            if (--pending != 0) return;
+            std::string all;
+            for (auto const& s : slots)
+                if (!s.empty()) all.append(all.empty() ? "[" : ",").append(s);
+            if (!all.empty()) all.push_back(']');
+            lock.unlock();
+            deliver(on_answer, {all, answer_kind::final});
+        }
+    };
+
+    template <class OnAnswer>
+    detail::outcome async_batch(boost::json::array const& requests, context const& ctx, workspace& ws,
+                                OnAnswer& on_answer) const {
+        auto collector = std::make_shared<batch_collector<OnAnswer>>(on_answer, requests.size());
+        std::size_t element = 0;
+        bool deferred_state = false;
+        auto make_reply = [&](boost::json::value const* id, bool notification) {
+            std::string id_json = id_text(id);
+            {
+                std::lock_guard lock(collector->mutex);
+                ++collector->pending;
+            }
+            deferred_state = true;
+            auto sink = [collector, i = element, id_json](answer const& a) {
+                if (a.kind == answer_kind::provisional) return;
+                std::string text(a.text);
+                if (a.kind == answer_kind::failed) {
+                    boost::json::serializer serializer;
+                    detail::json_writer w(text, serializer);
+                    detail::write_error(w, static_cast<int>(errc::internal_error), message_of(errc::internal_error), {});
+                    detail::end_response(w, id_json);
+                }
+                collector->fill(i, std::move(text));
+            };
+            return async_reply(std::make_shared<detail::async_state_for<decltype(sink)>>(sink, id_json, notification));
+        };
+        for (; element < requests.size(); ++element) {
+            std::string text;
+            detail::json_writer w(text, ws.serializer_);
+            deferred_state = false;
+            auto const result = process(requests[element], w, ctx, ws, make_reply);
+            if (result == detail::outcome::deferred) continue;
+            std::unique_lock lock(collector->mutex);
+            if (result == detail::outcome::answered) collector->slots[element] = std::move(text);
+            if (deferred_state) --collector->pending; // its state was settled by the handler's own answer
+        }
+        std::unique_lock lock(collector->mutex);
+        collector->release(lock);
+        return detail::outcome::deferred;
+    }
+
+    struct envelope {
+        boost::json::value const* jsonrpc = nullptr;
+        boost::json::value const* method = nullptr;
+        boost::json::value const* params = nullptr;
+        boost::json::value const* id = nullptr;
+        bool has_id = false;
+    };
+
+    static bool names_equal(std::string_view key, std::string_view name) noexcept {
+        if (key.size() != name.size()) return false;
+        for (std::size_t i = 0; i < key.size(); ++i)
+            if ((key[i] | 0x20) != name[i]) return false; // names are lower-case letters only
+        return true;
+    }
+
+    // Spec 1.1: member names matched case-insensitively, the first occurrence wins.
+    static envelope read_envelope(boost::json::object const& request) noexcept {
+        envelope e;
+        for (auto const& member : request) {
+            std::string_view const key = member.key();
+            if (!e.jsonrpc && names_equal(key, "jsonrpc")) e.jsonrpc = &member.value();
+            else if (!e.method && names_equal(key, "method")) e.method = &member.value();
+            else if (!e.params && names_equal(key, "params")) e.params = &member.value();
+            else if (!e.has_id && names_equal(key, "id")) e.id = &member.value(), e.has_id = true;
+        }
+        return e;
+    }
+
+    template <class MakeReply>
+    detail::outcome process(boost::json::value const& request, detail::json_writer& w, context const& ctx,
+                            workspace& ws, MakeReply& make_reply) const {
+        if (!request.is_object()) {
+            write_error(w, nullptr, errc::invalid_request);
+            return detail::outcome::answered;
+        }
+        envelope const e = read_envelope(request.get_object());
+        bool const id_valid = !e.has_id || e.id->is_string() || e.id->is_number() || e.id->is_null();
+        boost::json::value const* const id = e.has_id && id_valid ? e.id : nullptr;
+        bool const valid = id_valid && e.jsonrpc && e.jsonrpc->is_string() && e.jsonrpc->get_string() == "2.0" &&
+                           e.method && e.method->is_string() &&
+                           (!e.params || e.params->is_array() || e.params->is_object());
+        if (!valid) {
+            write_error(w, id, errc::invalid_request);
+            return detail::outcome::answered;
+        }
+        bool const notification = !e.has_id;
+        auto const mark = w.out().size();
+        auto const result = dispatch(e.method->get_string(), e.params, id, notification, w, ctx, ws, make_reply);
+        if (notification && result == detail::outcome::answered) {
+            w.out().resize(mark);
+            return detail::outcome::silent;
+        }
+        return result;
+    }
+
+    template <class MakeReply>
+    detail::outcome dispatch(std::string_view method, boost::json::value const* params, boost::json::value const* id,
+                             bool notification, detail::json_writer& w, context const& ctx, workspace& ws,
+                             MakeReply& make_reply) const {
+        auto const found = Set::resolve(method);
+        if (found.command == detail::no_command) {
+            if (found.ambiguous_count == 0) {
+                write_error(w, id, errc::method_not_found);
+                return detail::outcome::answered;
+            }
+            auto& data = ws.scratch_;
+            data.assign("supported names: ");
+            for (std::size_t i = 0; i < found.ambiguous_count; ++i) {
+                if (i) data.append(", ");
+                data.append(infos_[Set::table.ambiguous[found.ambiguous_first + i]].canonical);
+            }
+            write_error(w, id, errc::method_ambiguous, data);
+            return detail::outcome::answered;
+        }
+        return boost::mp11::mp_with_index<size>(found.command, [&](auto I) {
+            return run<boost::mp11::mp_at_c<commands, I>>(params, id, notification, w, ctx, make_reply);
+        });
+    }
+
+    template <class Command, class MakeReply>
+    detail::outcome run(boost::json::value const* params, boost::json::value const* id, bool notification,
+                        detail::json_writer& w, context const& ctx, MakeReply& make_reply) const {
+        // spec 1.1: empty params are no params
+        boost::json::array const* positional = nullptr;
+        boost::json::object const* named = nullptr;
+        if (params && params->is_array() && !params->get_array().empty()) positional = &params->get_array();
+        if (params && params->is_object() && !params->get_object().empty()) named = &params->get_object();
+
+        auto const chosen = detail::select_recipe<Command>(positional, named);
+        if (!chosen.fault.empty()) {
+            write_error(w, id, errc::invalid_params, chosen.fault);
+            return detail::outcome::answered;
+        }
+        using recipes = typename Command::recipes;
+        return boost::mp11::mp_with_index<boost::mp11::mp_size<recipes>::value>(chosen.recipe, [&](auto R) {
+            return run_recipe<boost::mp11::mp_at_c<recipes, R>>(positional, named, id, notification, w, ctx,
+                                                                make_reply);
+        });
+    }
+
+    static void write_bind_fault(detail::json_writer& w, boost::json::value const* id, detail::bind_fault fault,
+                                 std::string_view name) {
+        std::string_view prefix = fault == detail::bind_fault::bad_type         ? "Bad type for parameter '"
+                                  : fault == detail::bind_fault::bad_array_item ? "Bad type for array item in parameter '"
+                                                                                : "Empty array in parameter '";
+        char data[192];
+        auto const n = std::min(name.size(), sizeof data - prefix.size() - 1);
+        std::copy(prefix.begin(), prefix.end(), data);
+        std::copy_n(name.begin(), n, data + prefix.size());
+        data[prefix.size() + n] = '\'';
+        write_error(w, id, errc::invalid_params, std::string_view(data, prefix.size() + n + 1));
+    }
+
+    template <class Recipe, class MakeReply>
+    detail::outcome run_recipe(boost::json::array const* positional, boost::json::object const* named,
+                               boost::json::value const* id, bool notification, detail::json_writer& w,
+                               context const& ctx, MakeReply& make_reply) const {
+        typename Recipe::values values{};
+        detail::bind_fault fault = detail::bind_fault::none;
+        std::string_view fault_name;
+        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<Recipe::max_params>>([&](auto P) {
+            using param = boost::mp11::mp_at_c<typename Recipe::params, P>;
+            if (fault != detail::bind_fault::none) return;
+            boost::json::value const* source = positional ? (P < positional->size() ? &(*positional)[P] : nullptr)
+                                                          : (named ? named->if_contains(param::name) : nullptr);
+            if (!source) return;
+            fault = detail::bind(*source, std::get<P>(values));
+            if (fault != detail::bind_fault::none) fault_name = param::name;
+        });
+        if (fault != detail::bind_fault::none) {
+            write_bind_fault(w, id, fault, fault_name);
+            return detail::outcome::answered;
+        }
+
+        async_reply reply;
+        if constexpr (boost::mp11::mp_contains<typename Recipe::args, async_reply>::value)
+            reply = make_reply(id, notification);
+        detail::call_env<objects_type> env{ctx, reply, intro_, objects_};
+        auto const mark = w.out().size();
+        auto answer_now = [&] { return detail::async_access::settle(reply); };
+        try {
+            if constexpr (std::is_void_v<typename Recipe::result>) {
+                Recipe::invoke(env, values);
+                if (!answer_now()) return detail::outcome::deferred;
+                detail::begin_result(w);
+                w.raw(R"("OK")");
+            } else {
+                auto const returned = Recipe::invoke(env, values);
+                if constexpr (detail::is_async_result<typename Recipe::result>) {
+                    if (returned.later()) {
+                        if (reply) return detail::outcome::deferred;
+                        write_error(w, id, errc::server_error, detail::handler_returned_null);
+                        return detail::outcome::answered;
+                    }
+                }
+                if (!answer_now()) return detail::outcome::deferred;
+                write_answer(w, id, returned);
+                return detail::outcome::answered;
+            }
+        } catch (error const& e) {
+            if (!answer_now()) return detail::outcome::deferred;
+            w.out().resize(mark);
+            write_error(w, id, e.code, e.message, e.data);
+            return detail::outcome::answered;
+        } catch (...) {
+            // Never leak what a handler's exception says: it may hold paths, addresses or secrets.
+            if (!answer_now()) return detail::outcome::deferred;
+            w.out().resize(mark);
+            write_error(w, id, errc::internal_error);
+            return detail::outcome::answered;
+        }
+        end_response_with(w, id);
+        return detail::outcome::answered;
+    }
+
+    static void end_response_with(detail::json_writer& w, boost::json::value const* id) {
+        w.raw(R"(,"id":)");
+        write_id(w, id);
+        w.raw('}');
+    }
+
+    template <class Answer>
+    static void write_answer(detail::json_writer& w, boost::json::value const* id, Answer const& answer) {
+        if constexpr (detail::is_result<Answer> || detail::is_async_result<Answer>) {
+            if (!answer.has_value()) {
+                auto const& e = answer.error();
+                return write_error(w, id, e.code, e.message, e.data);
+            }
+            detail::begin_result(w);
+            if constexpr (std::is_void_v<typename Answer::value_type>) w.raw(R"("OK")");
+            else detail::write_json(w, answer.value());
+        } else {
+            detail::begin_result(w);
+            detail::write_json(w, answer);
+        }
+        end_response_with(w, id);
+    }
+
+    Set set_;
+    objects_type objects_;
+    mi::limits limits_;
+    std::array<command_info, size> infos_;
+    introspection intro_;
+};
+
+template <class Set, class... Objects>
+dispatcher(Set const&, Objects&...) -> dispatcher<Set, Objects...>;
+template <class Set, class... Objects>
+dispatcher(Set const&, limits, Objects&...) -> dispatcher<Set, Objects...>;
+
+} // namespace mi

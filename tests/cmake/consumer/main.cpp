@@ -1,0 +1,2 @@
+#include <mi/mi.hpp>
+int main() { return 0; }
