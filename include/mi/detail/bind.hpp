@@ -4,7 +4,6 @@
 
 #include <mi/detail/type_traits.hpp>
 
-#include <boost/describe/enum_from_string.hpp>
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
@@ -146,8 +145,13 @@ bind_fault bind(boost::json::value const& v, T& out) {
         return out = std::string_view(v.get_string()), none;
     } else if constexpr (described_enum<T>) {
         if (!v.is_string()) return bad_type;
+        // Boost 1.81's enum_from_string wants a NUL-terminated name; the request's string is a view
         std::string_view const s = v.get_string();
-        return boost::describe::enum_from_string(s.data(), s.data() + s.size(), out) ? none : bad_type;
+        bool found = false;
+        boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
+            if (!found && s == e.name) found = true, out = e.value;
+        });
+        return found ? none : bad_type;
     } else if constexpr (std::same_as<T, boost::json::value>) {
         return out = v, none;
     } else if constexpr (std::same_as<T, boost::json::object>) {

@@ -1,0 +1,252 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+//
+// mi_bench_inprocess: workloads W1..W5 of /work/shared/bench/workloads.md, in process, one thread, request bytes
+// in -> response bytes out, ns per request. For each workload it measures
+//   F         the floor: boost::json::parse of the request + boost::json::serialize of the expected response;
+//   mi        mi::dispatcher::call with a reused mi::workspace and response string;
+//   registry  the hand-written std::unordered_map<std::string, std::function> baseline (registry_baseline.hpp).
+// Every response is checked against the exact bytes of workloads.md before anything is timed; a mismatch is a
+// failure (exit status 1). Usage: mi_bench_inprocess [--iterations N] [--repetitions N] [--markdown]
+#include "registry_baseline.hpp"
+#include "w5_commands.hpp"
+
+#include <mi/mi.hpp>
+
+#include <boost/describe/class.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+// --- the handlers ---------------------------------------------------------------------------------------------
+namespace bench {
+
+int log_level(int level, int pid) { return level + pid; }
+
+struct process {
+    int ID;
+    int PID;
+    std::string Type;
+};
+BOOST_DESCRIBE_STRUCT(process, (), (ID, PID, Type))
+
+std::array<process, 6> const& ps() {
+    static std::array<process, 6> const table{{{0, 9467, "attendant"},
+                                               {1, 9468, "HTTPD 127.0.0.1:8008"},
+                                               {3, 9470, "time_keeper"},
+                                               {4, 9471, "timer"},
+                                               {5, 9472, "SIP receiver udp:127.0.0.1:5060"},
+                                               {7, 9483, "Timer handler"}}};
+    return table;
+}
+
+#define MI_BENCH_DEFINE(i) \
+    int m##i(int a, int b) { return a + b; }
+MI_BENCH_COMMANDS_100(MI_BENCH_DEFINE)
+#undef MI_BENCH_DEFINE
+
+} // namespace bench
+
+// --- mi: the W1..W4 set and the W5 set (the built-ins which/help/rpc.discover stay in both) -------------------
+constexpr auto small_set = mi::command_set(
+    mi::command<"log_level">("Sets the log level of a process", mi::recipe<&bench::log_level, "level", "pid">),
+    mi::command<"ps">("Lists the processes", mi::recipe<&bench::ps>));
+
+#define MI_BENCH_MI_COMMAND(i) mi::command<"m" #i>(mi::recipe<&bench::m##i, "a", "b">),
+constexpr auto w5_set = mi::command_set(MI_BENCH_COMMANDS_100(MI_BENCH_MI_COMMAND) mi::service_info{"w5", "1.0.0"});
+#undef MI_BENCH_MI_COMMAND
+
+// --- the hand-written registry: the same two sets --------------------------------------------------------------
+namespace {
+
+namespace json = boost::json;
+using registry_baseline::arg;
+
+registry_baseline::registry small_registry() {
+    registry_baseline::registry r;
+    r.add("log_level", [](json::value const& p) -> json::value {
+        return bench::log_level(arg<int>(p, 0, "level"), arg<int>(p, 1, "pid"));
+    });
+    r.add("ps", [](json::value const&) { return json::value_from(bench::ps()); });
+    return r;
+}
+
+registry_baseline::registry w5_registry() {
+    registry_baseline::registry r;
+#define MI_BENCH_REGISTER(i)                                                                                         \
+    r.add("m" #i, [](json::value const& p) -> json::value { return bench::m##i(arg<int>(p, 0, "a"), arg<int>(p, 1, "b")); });
+    MI_BENCH_COMMANDS_100(MI_BENCH_REGISTER)
+#undef MI_BENCH_REGISTER
+    return r;
+}
+
+// --- the workloads (workloads.md, byte for byte) ---------------------------------------------------------------
+struct workload {
+    char const* id;
+    std::string_view request;
+    std::string_view expected;
+    bool w5; // dispatched by the 100-command set
+};
+
+constexpr std::string_view w1_response = R"({"jsonrpc":"2.0","result":9476,"id":11})";
+
+constexpr std::array<workload, 5> workloads{{
+    {"W1", R"({"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":9472},"id":11})", w1_response, false},
+    {"W2", R"({"jsonrpc":"2.0","method":"log_level","params":[4,9472],"id":11})", w1_response, false},
+    {"W3", R"({"jsonrpc":"2.0","method":"ps","id":10})",
+     R"({"jsonrpc":"2.0","result":[{"ID":0,"PID":9467,"Type":"attendant"},)"
+     R"({"ID":1,"PID":9468,"Type":"HTTPD 127.0.0.1:8008"},{"ID":3,"PID":9470,"Type":"time_keeper"},)"
+     R"({"ID":4,"PID":9471,"Type":"timer"},{"ID":5,"PID":9472,"Type":"SIP receiver udp:127.0.0.1:5060"},)"
+     R"({"ID":7,"PID":9483,"Type":"Timer handler"}],"id":10})",
+     false},
+    {"W4", R"({"jsonrpc":"2.0","method":"no_such","id":1})",
+     R"({"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":1})", false},
+    {"W5", R"({"jsonrpc":"2.0","method":"m57","params":{"a":1,"b":2},"id":1})", MI_BENCH_W5_RESPONSE, true},
+}};
+
+// --- measuring -------------------------------------------------------------------------------------------------
+
+// Makes the compiler assume `p`'s memory is read and written here, so no work feeding it is optimized away and
+// no input is treated as a constant.
+inline void escape(void const* p) {
+#if defined(__GNUC__) || defined(__clang__)
+    asm volatile("" : : "g"(p) : "memory");
+#else
+    static void const* volatile sink;
+    sink = p;
+#endif
+}
+
+struct options {
+    long iterations = 1'000'000;
+    int repetitions = 5;
+    bool markdown = false;
+};
+
+// ns per call of `once`: best of `repetitions` runs of `iterations` calls, after a short warm-up.
+template <class F>
+double best_ns(options const& o, F&& once) {
+    for (long i = 0, warm = std::min(o.iterations, 10'000L); i < warm; ++i) once();
+    double best = std::numeric_limits<double>::infinity();
+    for (int r = 0; r < o.repetitions; ++r) {
+        auto const start = std::chrono::steady_clock::now();
+        for (long i = 0; i < o.iterations; ++i) once();
+        std::chrono::duration<double, std::nano> const took = std::chrono::steady_clock::now() - start;
+        best = std::min(best, took.count() / static_cast<double>(o.iterations));
+    }
+    return best;
+}
+
+bool check(char const* workload, char const* who, std::string_view got, std::string_view expected) {
+    if (got == expected) return true;
+    std::fprintf(stderr, "MISMATCH %s %s\n  expected: %.*s\n  got:      %.*s\n", workload, who,
+                 static_cast<int>(expected.size()), expected.data(), static_cast<int>(got.size()), got.data());
+    return false;
+}
+
+bool parse_options(int argc, char** argv, options& o) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view const a = argv[i];
+        auto number = [&](long& out) {
+            if (i + 1 >= argc) return false;
+            char* end = nullptr;
+            out = std::strtol(argv[++i], &end, 10);
+            return *end == '\0' && out > 0;
+        };
+        long n = 0;
+        if (a == "--iterations" && number(n)) o.iterations = n;
+        else if (a == "--repetitions" && number(n)) o.repetitions = static_cast<int>(n);
+        else if (a == "--markdown") o.markdown = true;
+        else return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    options o;
+    if (!parse_options(argc, argv, o)) {
+        std::fprintf(stderr, "usage: %s [--iterations N] [--repetitions N] [--markdown]\n", argv[0]);
+        return 2;
+    }
+
+    mi::dispatcher const small_mi(small_set);
+    mi::dispatcher const w5_mi(w5_set);
+    auto const small_reg = small_registry();
+    auto const w5_reg = w5_registry();
+    mi::context const ctx{};
+    mi::workspace ws;
+    std::string response;
+
+    auto call_mi = [&](workload const& w) {
+        return w.w5 ? w5_mi.call(w.request, response, ctx, ws) : small_mi.call(w.request, response, ctx, ws);
+    };
+    auto call_registry = [&](workload const& w) { return (w.w5 ? w5_reg : small_reg).call(w.request); };
+
+    // The floor's prebuilt responses, and the check that every contender answers every workload exactly.
+    std::array<json::value, workloads.size()> prebuilt;
+    bool ok = true;
+    for (std::size_t i = 0; i < workloads.size(); ++i) {
+        auto const& w = workloads[i];
+        prebuilt[i] = json::parse(w.expected);
+        ok &= check(w.id, "F", json::serialize(prebuilt[i]), w.expected);
+        bool const answered = call_mi(w);
+        ok &= check(w.id, "mi", answered ? response : "(no response)", w.expected);
+        ok &= check(w.id, "registry", call_registry(w), w.expected);
+    }
+    if (!ok) return 1;
+
+    struct row {
+        double floor, mi, registry;
+    };
+    std::array<row, workloads.size()> rows{};
+    for (std::size_t i = 0; i < workloads.size(); ++i) {
+        auto const& w = workloads[i];
+        std::string const request(w.request); // not a literal the compiler could see through
+        auto const& expected_value = prebuilt[i];
+        rows[i].floor = best_ns(o, [&] {
+            escape(request.data());
+            json::value const parsed = json::parse(request);
+            escape(&parsed);
+            std::string const out = json::serialize(expected_value);
+            escape(out.data());
+        });
+        auto& set = w.w5 ? w5_mi : small_mi;
+        rows[i].mi = best_ns(o, [&] {
+            escape(request.data());
+            set.call(request, response, ctx, ws);
+            escape(response.data());
+        });
+        auto const& reg = w.w5 ? w5_reg : small_reg;
+        rows[i].registry = best_ns(o, [&] {
+            escape(request.data());
+            std::string const out = reg.call(request);
+            escape(out.data());
+        });
+    }
+
+    char const* const format = o.markdown ? "| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n"
+                                          : "%-8s %8.0f %8.0f %6.2f %12.0f %11.2f\n";
+    std::printf("ns per request, best of %d repetitions of %ld requests; responses verified against "
+                "workloads.md\n\n",
+                o.repetitions, o.iterations);
+    if (o.markdown)
+        std::printf("| workload | F ns | mi ns | mi/F | registry ns | registry/F |\n"
+                    "|---|---:|---:|---:|---:|---:|\n");
+    else
+        std::printf("%-8s %8s %8s %6s %12s %11s\n", "workload", "F ns", "mi ns", "mi/F", "registry ns", "registry/F");
+    for (std::size_t i = 0; i < workloads.size(); ++i)
+        std::printf(format, workloads[i].id, rows[i].floor, rows[i].mi, rows[i].mi / rows[i].floor, rows[i].registry,
+                    rows[i].registry / rows[i].floor);
+    std::printf("\nW5/W1 (100-command set vs 2-command set): mi %.2f, registry %.2f\n", rows[4].mi / rows[0].mi,
+                rows[4].registry / rows[0].registry);
+}
