@@ -208,31 +208,33 @@ int main(int argc, char** argv) {
     struct row {
         double floor, mi, registry;
     };
-    std::array<row, workloads.size()> rows{};
-    for (std::size_t i = 0; i < workloads.size(); ++i) {
-        auto const& w = workloads[i];
+    auto measure = [&](workload const& w, json::value const& expected_value, auto const& d,
+                       registry_baseline::registry const& reg) {
         std::string const request(w.request); // not a literal the compiler could see through
-        auto const& expected_value = prebuilt[i];
-        rows[i].floor = best_ns(o, [&] {
+        row r{};
+        r.floor = best_ns(o, [&] {
             escape(request.data());
             json::value const parsed = json::parse(request);
             escape(&parsed);
             std::string const out = json::serialize(expected_value);
             escape(out.data());
         });
-        auto& set = w.w5 ? w5_mi : small_mi;
-        rows[i].mi = best_ns(o, [&] {
+        r.mi = best_ns(o, [&] {
             escape(request.data());
-            set.call(request, response, ctx, ws);
+            d.call(request, response, ctx, ws);
             escape(response.data());
         });
-        auto const& reg = w.w5 ? w5_reg : small_reg;
-        rows[i].registry = best_ns(o, [&] {
+        r.registry = best_ns(o, [&] {
             escape(request.data());
             std::string const out = reg.call(request);
             escape(out.data());
         });
-    }
+        return r;
+    };
+    std::array<row, workloads.size()> rows{};
+    for (std::size_t i = 0; i < workloads.size(); ++i)
+        rows[i] = workloads[i].w5 ? measure(workloads[i], prebuilt[i], w5_mi, w5_reg)
+                                  : measure(workloads[i], prebuilt[i], small_mi, small_reg);
 
     char const* const format = o.markdown ? "| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n"
                                           : "%-8s %8.0f %8.0f %6.2f %12.0f %11.2f\n";

@@ -536,7 +536,7 @@ private:
                 detail::begin_result(w);
                 w.raw(R"("OK")");
             } else {
-                auto const returned = Recipe::invoke(env, values);
+                auto const& returned = Recipe::invoke(env, values);
                 if constexpr (detail::is_async_result<typename Recipe::result>) {
                     if (returned.later()) {
                         if (reply) return detail::outcome::deferred;
