@@ -218,7 +218,7 @@ struct recipe_traits<recipe_t<Handler, Names...>> {
                 if (names[i] == names[j]) return false;
         return true;
     }(), "mi: the same parameter name appears twice in one recipe; give every parameter its own name");
-    static_assert([] {
+    static_assert(!(flattens || listed_count == plain_count) || [] {
         for (auto n : names)
             if (n.empty()) return false;
         return true;

@@ -9,9 +9,13 @@
 namespace mi::detail {
 
 // signature<F>: result, argument list and (for member functions) the object type of a handler.
+// Not a handler: empty lists, so that the one static_assert about it is the only error reported.
 template <class F, class = void>
 struct signature {
     static constexpr bool valid = false;
+    using result = void;
+    using args = boost::mp11::mp_list<>;
+    using object = void;
 };
 
 template <class R, class... A>

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
+#
+# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess (Release, -O2 -DNDEBUG,
+# into build/bench), runs it (W1..W5, best of 5 x 1e6 requests), then build_cost.sh (W5 build figures).
+# Takes a few minutes. usage: benchmarks/run.sh     (CXX defaults to g++)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=$root/build/bench
+cxx=${CXX:-g++}
+cxx_path=$(command -v "$cxx")
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
+      -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=OFF -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
+cmake --build "$build" -j1 --target mi_bench_inprocess >&2
+
+echo "run.sh: timing W1..W5 in process" >&2
+inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
+echo "run.sh: measuring W5 build cost" >&2
+build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$root" status --porcelain -- include 2>/dev/null) ]]; then commit="$commit (include/ modified)"; fi
+boost=$(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp 2>/dev/null || true)
+
+results=$here/RESULTS.md
+cat >"$results.tmp" <<MD
+# mi benchmark results
+
+Written by \`benchmarks/run.sh\`; the method is in [README.md](README.md), the workloads in
+\`/work/shared/bench/workloads.md\`. Absolute nanoseconds drift on a shared machine; the ratios to the floor F,
+measured in the same run, are the figures to compare.
+
+- date: $(date -u '+%Y-%m-%d %H:%M UTC')
+- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average $load at start (shared)
+- compiler: $("$cxx_path" --version | head -1), Boost ${boost:-?}
+- mi: commit $commit
+- command: \`benchmarks/run.sh\`
+
+## In process: W1..W5, ns per request
+
+F = \`boost::json::parse\` of the request + \`boost::json::serialize\` of the expected response;
+mi = \`mi::dispatcher::call\` (reused workspace and response string); registry = the hand-written
+\`unordered_map<std::string, std::function>\` baseline on the Boost.JSON DOM (\`registry_baseline.hpp\`).
+
+$inprocess
+
+## Build cost: the W5 translation unit
+
+$build_cost
+MD
+mv "$results.tmp" "$results"
+echo "run.sh: wrote $results" >&2

@@ -1,0 +1,110 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+//
+// Every mistake design.md lists under "Compile-time checks" (and a few more), one `#if CASE_X` block each.
+// cases.cmake names the static_assert text each must produce; CASE_CONTROL must compile.
+#include <mi/mi.hpp>
+
+namespace {
+
+int two(int a, int b) { return a + b; }
+[[maybe_unused]] int one(int a) { return a; }
+[[maybe_unused]] void none() {}
+struct unbindable {
+    int* pointer;
+};
+[[maybe_unused]] int takes_unbindable(unbindable) { return 0; }
+struct not_json {};
+[[maybe_unused]] not_json returns_unwritable() { return {}; }
+[[maybe_unused]] int optional_first(std::optional<int> a, int b) { return a.value_or(0) + b; }
+mi::async_result<int> async_handler(mi::async_reply) { return 1; }
+struct module_state {
+    int get() const { return 1; }
+};
+[[maybe_unused]] int not_a_function = 0;
+
+} // namespace
+
+int main() {
+#if CASE_CONTROL
+    constexpr auto set = mi::command_set(mi::command<"two">(mi::recipe<&two, "a", "b">),
+                                         mi::command<"async_ok">(mi::recipe<&async_handler>, mi::async));
+    mi::dispatcher const d(set);
+    std::string out;
+    return d.call(R"({"jsonrpc":"2.0","method":"two","params":[1,2],"id":1})", out) ? 0 : 1;
+#endif
+
+#if CASE_ARITY
+    constexpr auto set = mi::command_set(mi::command<"two">(mi::recipe<&two, "a">));
+#endif
+#if CASE_ARITY_TOO_MANY
+    constexpr auto set = mi::command_set(mi::command<"one">(mi::recipe<&one, "a", "b">));
+#endif
+#if CASE_DUPLICATE_PARAM
+    constexpr auto set = mi::command_set(mi::command<"two">(mi::recipe<&two, "a", "a">));
+#endif
+#if CASE_DUPLICATE_COMMAND
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&one, "a">), mi::command<"x">(mi::recipe<&none>));
+#endif
+#if CASE_ALIAS_CLASH
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&one, "a">, mi::alias<"y">),
+                                         mi::command<"y">(mi::recipe<&none>));
+#endif
+#if CASE_DUPLICATE_IN_MODULE
+    constexpr auto set = mi::command_set(mi::module<"m">(mi::command<"x">(mi::recipe<&none>), mi::command<"x">(mi::recipe<&none>)));
+#endif
+#if CASE_INDISTINGUISHABLE
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&two, "a", "b">, mi::recipe<&two, "b", "a">));
+#endif
+#if CASE_TWO_EMPTY_RECIPES
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&none>, mi::recipe<&none>));
+#endif
+#if CASE_UNBINDABLE_PARAM
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&takes_unbindable, "u">));
+#endif
+#if CASE_UNWRITABLE_RESULT
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&returns_unwritable>));
+#endif
+#if CASE_EMPTY_NAME
+    constexpr auto set = mi::command_set(mi::command<"">(mi::recipe<&none>));
+#endif
+#if CASE_BAD_NAME
+    constexpr auto set = mi::command_set(mi::command<"log level">(mi::recipe<&none>));
+#endif
+#if CASE_NAME_WITH_COLON
+    constexpr auto set = mi::command_set(mi::command<"core:ps">(mi::recipe<&none>));
+#endif
+#if CASE_BAD_MODULE
+    constexpr auto set = mi::command_set(mi::module<"my module">(mi::command<"x">(mi::recipe<&none>)));
+#endif
+#if CASE_BAD_ALIAS
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&none>, mi::alias<"1x">));
+#endif
+#if CASE_NO_RECIPE
+    constexpr auto set = mi::command_set(mi::command<"x">("help only"));
+#endif
+#if CASE_OPTIONAL_FIRST
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&optional_first, "a", "b">));
+#endif
+#if CASE_ASYNC_WITHOUT_FLAG
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&async_handler>));
+#endif
+#if CASE_MIXED_MODULES
+    constexpr auto set = mi::command_set(mi::module<"m">(mi::command<"x">(mi::recipe<&none>)),
+                                         mi::command<"y">(mi::recipe<&none>));
+#endif
+#if CASE_MISSING_OBJECT
+    constexpr auto set = mi::command_set(mi::command<"get">(mi::recipe<&module_state::get>));
+    mi::dispatcher const d(set);
+#endif
+#if CASE_EMPTY_PARAM_NAME
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&one, "">));
+#endif
+#if CASE_NOT_A_HANDLER
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&not_a_function>));
+#endif
+#if !CASE_CONTROL
+    (void)set;
+    return 0;
+#endif
+}
