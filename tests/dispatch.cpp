@@ -43,6 +43,9 @@ mi::result<int> result_with_data() { return mi::error(400, "Value not found", "n
 
 std::string echo(std::string s) { return s; }
 
+std::string (*redispatch)(std::string_view request) = nullptr;
+std::string nested(std::string const& request, int after) { return redispatch(request) + std::to_string(after); }
+
 enum class color { red, green };
 BOOST_DESCRIBE_ENUM(color, red, green)
 struct process {
@@ -71,9 +74,11 @@ constexpr auto commands = mi::command_set(
     mi::command<"result_with_data">(mi::recipe<&result_with_data>), mi::command<"ps">(mi::recipe<&ps>),
     mi::command<"favourite">(mi::recipe<&favourite>), mi::command<"nothing_yet">(mi::recipe<&nothing_yet>),
     mi::command<"ratios">(mi::recipe<&ratios>), mi::command<"unicode">(mi::recipe<&unicode>),
-    mi::command<"echo">(mi::recipe<&echo, "text">));
+    mi::command<"echo">(mi::recipe<&echo, "text">), mi::command<"nested">(mi::recipe<&nested, "request", "after">));
 
 mi::dispatcher const d(commands);
+
+std::string redispatch_here(std::string_view request) { return answer(d, request); }
 
 } // namespace
 
@@ -299,3 +304,9 @@ BOOST_AUTO_TEST_CASE(strings_are_escaped_and_utf8_passes_through) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(a_handler_may_dispatch_again_on_the_same_thread) {
+    redispatch = &redispatch_here;
+    BOOST_TEST(answer(d, request("nested", R"({"request":"{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[\"in\"],\"id\":2}","after":7})")) ==
+               result(R"("{\"jsonrpc\":\"2.0\",\"result\":\"in\",\"id\":2}7")"));
+}

@@ -65,6 +65,7 @@ private:
     boost::json::serializer serializer_;
     std::string scratch_;
     std::string answer_;
+    bool in_use_ = false;
 };
 
 namespace detail {
@@ -73,6 +74,20 @@ inline workspace& thread_workspace() {
     thread_local workspace ws;
     return ws;
 }
+
+// Marks a workspace busy for one dispatch, so that a handler that dispatches again on the same thread
+// gets memory of its own instead of the request it is answering.
+class workspace_use {
+public:
+    explicit workspace_use(bool& in_use) noexcept : in_use_(in_use), was_in_use_(std::exchange(in_use, true)) {}
+    ~workspace_use() { in_use_ = was_in_use_; }
+    workspace_use(workspace_use const&) = delete;
+    workspace_use& operator=(workspace_use const&) = delete;
+
+private:
+    bool& in_use_;
+    bool was_in_use_;
+};
 
 // The -32602 data texts of the OpenSIPS error catalogue (spec section 2), verbatim.
 inline constexpr std::string_view only_named = "Command only supports named parameters";
@@ -203,7 +218,9 @@ public:
     }
 
     bool call(std::string_view request, std::string& response, context const& ctx = {}) const noexcept {
-        return call(request, response, ctx, detail::thread_workspace());
+        if (auto& ws = detail::thread_workspace(); !ws.in_use_) return call(request, response, ctx, ws);
+        workspace nested;
+        return call(request, response, ctx, nested);
     }
 
     /** Answers `request` through `on_answer(mi::answer)`, called exactly once with a final (or failed)
@@ -214,6 +231,7 @@ public:
     template <class OnAnswer>
         requires std::invocable<OnAnswer&, answer const&> && std::copy_constructible<OnAnswer>
     void async_call(std::string_view request, context const& ctx, OnAnswer on_answer, workspace& ws) const noexcept {
+        detail::workspace_use const busy(ws.in_use_); // the answer is delivered from the workspace
         std::string& out = ws.answer_;
         out.clear();
         detail::outcome result;
@@ -228,7 +246,9 @@ public:
     template <class OnAnswer>
         requires std::invocable<OnAnswer&, answer const&> && std::copy_constructible<OnAnswer>
     void async_call(std::string_view request, context const& ctx, OnAnswer on_answer) const noexcept {
-        async_call(request, ctx, std::move(on_answer), detail::thread_workspace());
+        if (auto& ws = detail::thread_workspace(); !ws.in_use_) return async_call(request, ctx, std::move(on_answer), ws);
+        workspace nested;
+        async_call(request, ctx, std::move(on_answer), nested);
     }
 
     /** The set's schema, as introspection handlers see it. */
@@ -275,6 +295,7 @@ private:
     template <class MakeReply, class OnAnswer = int>
     detail::outcome handle(std::string_view request, std::string& out, context const& ctx, workspace& ws,
                            MakeReply& make_reply, OnAnswer* on_answer = nullptr) const noexcept {
+        detail::workspace_use const busy(ws.in_use_);
         detail::json_writer w(out, ws.serializer_);
         try {
             auto& parser = ws.parser_for(limits_.max_depth);
