@@ -179,7 +179,7 @@ using command_objects = boost::mp11::mp_remove<boost::mp11::mp_transform<recipe_
 /** Turns request bytes into response bytes for one command set.
 
     Built from a `command_set` and references to the objects whose member functions are handlers (module
-    state); both must outlive the dispatcher. Every call is `noexcept`: whatever a handler throws becomes an
+    state); the objects must outlive the dispatcher, and handlers that share one must guard it themselves. Every call is `noexcept`: whatever a handler throws becomes an
     error response. A dispatcher is immutable once built, so any number of threads may call it, each with
     its own `workspace`. */
 template <class Set, class... Objects>
@@ -202,7 +202,7 @@ public:
     dispatcher(Set const& set, Objects&... objects) : dispatcher(set, limits{}, objects...) {}
 
     dispatcher(Set const& set, mi::limits bounds, Objects&... objects)
-        : set_(set), objects_(&objects...), limits_(bounds), infos_(describe(set)),
+        : objects_(&objects...), limits_(bounds), infos_(describe(set)),
           intro_(infos_, Set::uses_modules, set.info().title, set.info().version, &Set::resolve) {}
 
     dispatcher(dispatcher const&) = delete;
@@ -608,7 +608,6 @@ private:
         end_response_with(w, id);
     }
 
-    Set set_;
     objects_type objects_;
     mi::limits limits_;
     std::array<command_info, size> infos_;
