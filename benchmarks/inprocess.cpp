@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -131,18 +132,17 @@ struct options {
     bool markdown = false;
 };
 
-// ns per call of `once`: best of `repetitions` runs of `iterations` calls, after a short warm-up.
+// A timed loop: `once` called `n` times, returns ns per call.
+using timed_loop = std::function<double(long n)>;
+
 template <class F>
-double best_ns(options const& o, F&& once) {
-    for (long i = 0, warm = std::min(o.iterations, 10'000L); i < warm; ++i) once();
-    double best = std::numeric_limits<double>::infinity();
-    for (int r = 0; r < o.repetitions; ++r) {
+timed_loop timed(F once) {
+    return [once](long n) mutable {
         auto const start = std::chrono::steady_clock::now();
-        for (long i = 0; i < o.iterations; ++i) once();
+        for (long i = 0; i < n; ++i) once();
         std::chrono::duration<double, std::nano> const took = std::chrono::steady_clock::now() - start;
-        best = std::min(best, took.count() / static_cast<double>(o.iterations));
-    }
-    return best;
+        return took.count() / static_cast<double>(n);
+    };
 }
 
 bool check(char const* workload, char const* who, std::string_view got, std::string_view expected) {
@@ -205,41 +205,53 @@ int main(int argc, char** argv) {
     }
     if (!ok) return 1;
 
-    struct row {
-        double floor, mi, registry;
-    };
-    auto measure = [&](workload const& w, json::value const& expected_value, auto const& d,
-                       registry_baseline::registry const& reg) {
-        std::string const request(w.request); // not a literal the compiler could see through
-        row r{};
-        r.floor = best_ns(o, [&] {
+    // One timed loop per (workload, contender). Repetitions are interleaved: round r runs every loop once,
+    // so a burst of load from another process spreads over all contenders instead of hitting one of them.
+    enum { floor_, mi_, registry_, contenders };
+    std::array<std::string, workloads.size()> requests; // not literals the compiler could see through
+    std::array<std::array<timed_loop, contenders>, workloads.size()> loops;
+    auto loops_for = [&](std::size_t i, auto const& d, registry_baseline::registry const& reg) {
+        std::string const& request = requests[i] = std::string(workloads[i].request);
+        json::value const& expected_value = prebuilt[i];
+        loops[i][floor_] = timed([&] {
             escape(request.data());
             json::value const parsed = json::parse(request);
             escape(&parsed);
             std::string const out = json::serialize(expected_value);
             escape(out.data());
         });
-        r.mi = best_ns(o, [&] {
+        loops[i][mi_] = timed([&] {
             escape(request.data());
             d.call(request, response, ctx, ws);
             escape(response.data());
         });
-        r.registry = best_ns(o, [&] {
+        loops[i][registry_] = timed([&] {
             escape(request.data());
             std::string const out = reg.call(request);
             escape(out.data());
         });
-        return r;
+    };
+    for (std::size_t i = 0; i < workloads.size(); ++i)
+        workloads[i].w5 ? loops_for(i, w5_mi, w5_reg) : loops_for(i, small_mi, small_reg);
+
+    std::array<std::array<double, contenders>, workloads.size()> best;
+    for (auto& b : best) b.fill(std::numeric_limits<double>::infinity());
+    for (auto& per_workload : loops)
+        for (auto& loop : per_workload) loop(std::min(o.iterations, 10'000L)); // warm-up
+    for (int r = 0; r < o.repetitions; ++r)
+        for (std::size_t i = 0; i < workloads.size(); ++i)
+            for (int c = 0; c < contenders; ++c) best[i][c] = std::min(best[i][c], loops[i][c](o.iterations));
+
+    struct row {
+        double floor, mi, registry;
     };
     std::array<row, workloads.size()> rows{};
-    for (std::size_t i = 0; i < workloads.size(); ++i)
-        rows[i] = workloads[i].w5 ? measure(workloads[i], prebuilt[i], w5_mi, w5_reg)
-                                  : measure(workloads[i], prebuilt[i], small_mi, small_reg);
+    for (std::size_t i = 0; i < workloads.size(); ++i) rows[i] = {best[i][floor_], best[i][mi_], best[i][registry_]};
 
     char const* const format = o.markdown ? "| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n"
                                           : "%-8s %8.0f %8.0f %6.2f %12.0f %11.2f\n";
-    std::printf("ns per request, best of %d repetitions of %ld requests; responses verified against "
-                "workloads.md\n\n",
+    std::printf("ns per request, best of %d interleaved repetitions of %ld requests; responses verified "
+                "against workloads.md\n\n",
                 o.repetitions, o.iterations);
     if (o.markdown)
         std::printf("| workload | F ns | mi ns | mi/F | registry ns | registry/F |\n"

@@ -12,6 +12,9 @@ build=$root/build/bench
 cxx=${CXX:-g++}
 cxx_path=$(command -v "$cxx")
 
+# The sources this run measures, noted before building (a dirty include/ is flagged).
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$root" status --porcelain -- include 2>/dev/null) ]]; then commit="$commit (include/ modified)"; fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
       -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=OFF -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
@@ -22,8 +25,6 @@ inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
 echo "run.sh: measuring W5 build cost" >&2
 build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
 
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$root" status --porcelain -- include 2>/dev/null) ]]; then commit="$commit (include/ modified)"; fi
 boost=$(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp 2>/dev/null || true)
 
 results=$here/RESULTS.md

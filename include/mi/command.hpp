@@ -9,8 +9,8 @@
 
 #include <boost/mp11/algorithm.hpp>
 
+#include <array>
 #include <string_view>
-#include <tuple>
 
 namespace mi {
 
@@ -144,7 +144,8 @@ constexpr auto command(Options...) {
 
 template <fixed_string Name, class... Commands>
 struct module_t {
-    std::tuple<Commands...> commands;
+    using commands = boost::mp11::mp_list<Commands...>;
+    std::array<std::string_view, sizeof...(Commands)> helps;
 };
 
 /** Groups commands under `module:name` canonical names with the OpenSIPS 4.x lookup rules. */
@@ -153,8 +154,7 @@ constexpr auto module(Commands const&... commands) {
     static_assert(((Commands::module.empty()) && ...), "mi: a command belongs to one module only");
     static_assert(detail::is_identifier(Name.view()),
                   "mi: a module name must be a non-empty identifier, e.g. mi::module<\"statistics\">");
-    return module_t<Name, typename Commands::template in_module<Name>...>{
-        {typename Commands::template in_module<Name>{commands.help}...}};
+    return module_t<Name, typename Commands::template in_module<Name>...>{{commands.help...}};
 }
 
 } // namespace mi

@@ -49,12 +49,19 @@ inline constexpr int omitted<without_t<W>> = W;
 template <class T>
 concept set_item = is_command<T> || is_module<T> || omitted<T> >= 0 || std::same_as<T, service_info>;
 
+// The commands an item of command_set(...) contributes, as a type list.
 template <class T>
-constexpr auto commands_of(T const& item) {
-    if constexpr (is_command<T>) return std::tuple<T>(item);
-    else if constexpr (is_module<T>) return item.commands;
-    else return std::tuple<>();
-}
+struct commands_of {
+    using type = boost::mp11::mp_list<>;
+};
+template <fixed_string M, fixed_string N, unsigned F, class A, class... R>
+struct commands_of<command_t<M, N, F, A, R...>> {
+    using type = boost::mp11::mp_list<command_t<M, N, F, A, R...>>;
+};
+template <fixed_string N, class... C>
+struct commands_of<module_t<N, C...>> {
+    using type = boost::mp11::mp_list<C...>;
+};
 
 template <class Recipe>
 struct recipe_description {
@@ -97,10 +104,11 @@ public:
     static constexpr bool uses_modules = (!Commands::module.empty() || ...);
     using commands_type = boost::mp11::mp_list<Commands...>;
 
-    constexpr command_set_t(std::tuple<Commands...> commands, service_info info)
-        : commands_(commands), info_(info) {}
+    constexpr command_set_t(std::array<std::string_view, size> helps, service_info info)
+        : helps_(helps), info_(info) {}
 
-    constexpr std::tuple<Commands...> const& commands() const noexcept { return commands_; }
+    /** The help text of the i-th command, in declaration order. */
+    constexpr std::string_view help(std::size_t i) const noexcept { return helps_[i]; }
     constexpr service_info const& info() const noexcept { return info_; }
 
     /** What `name` resolves to; see `detail::method_table`. */
@@ -129,18 +137,9 @@ public:
     static_assert(size < detail::no_command, "mi: a command set holds at most 65534 commands");
 
 private:
-    std::tuple<Commands...> commands_;
+    std::array<std::string_view, size> helps_;
     service_info info_;
 };
-
-namespace detail {
-
-template <class... Commands>
-constexpr auto make_set(std::tuple<Commands...> commands, service_info info) {
-    return command_set_t<Commands...>(commands, info);
-}
-
-} // namespace detail
 
 /** Builds a command set from commands, modules, and options (`mi::without_which`, `mi::without_help`,
     `mi::without_discover`, a `mi::service_info`).
@@ -163,24 +162,35 @@ constexpr auto command_set(Items const&... items) {
     };
     (take_info(items), ...);
 
-    auto user = std::tuple_cat(detail::commands_of(items)...);
-    auto builtin_in_place = [](auto const& c) {
-        if constexpr (any_module) return typename std::remove_cvref_t<decltype(c)>::template in_module<"core">{c.help};
-        else return c;
+    // Types carry everything but the help texts, which are gathered in declaration order with a flat fold
+    // (std::tuple_cat instead is quadratic in compile time over a hundred commands).
+    using namespace boost::mp11;
+    using which_type = std::remove_cvref_t<decltype(builtin::which)>;
+    using help_type = std::remove_cvref_t<decltype(builtin::help)>;
+    using discover_type = std::remove_cvref_t<decltype(builtin::rpc_discover)>;
+    using builtins =
+        mp_append<std::conditional_t<without(0), mp_list<>,
+                                     mp_list<std::conditional_t<any_module, typename which_type::template in_module<"core">,
+                                                                which_type>>>,
+                  std::conditional_t<without(1), mp_list<>,
+                                     mp_list<std::conditional_t<any_module, typename help_type::template in_module<"core">,
+                                                                help_type>>>,
+                  std::conditional_t<without(2), mp_list<>, mp_list<discover_type>>>;
+    using set_type = mp_rename<mp_append<typename detail::commands_of<Items>::type..., builtins>, command_set_t>;
+
+    std::array<std::string_view, set_type::size> helps{};
+    std::size_t at = 0;
+    auto gather = [&](auto const& item) {
+        using T = std::remove_cvref_t<decltype(item)>;
+        if constexpr (detail::is_command<T>) helps[at++] = item.help;
+        else if constexpr (detail::is_module<T>)
+            for (auto h : item.helps) helps[at++] = h;
     };
-    auto which = [&] {
-        if constexpr (without(0)) return std::tuple<>();
-        else return std::tuple(builtin_in_place(builtin::which));
-    }();
-    auto help = [&] {
-        if constexpr (without(1)) return std::tuple<>();
-        else return std::tuple(builtin_in_place(builtin::help));
-    }();
-    auto discover = [&] {
-        if constexpr (without(2)) return std::tuple<>();
-        else return std::tuple(builtin::rpc_discover);
-    }();
-    return detail::make_set(std::tuple_cat(user, which, help, discover), info);
+    (gather(items), ...);
+    if constexpr (!without(0)) helps[at++] = builtin::which.help;
+    if constexpr (!without(1)) helps[at++] = builtin::help.help;
+    if constexpr (!without(2)) helps[at++] = builtin::rpc_discover.help;
+    return set_type(helps, info);
 }
 
 } // namespace mi

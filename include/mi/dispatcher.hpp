@@ -111,22 +111,17 @@ struct call_env {
     }
 };
 
-template <class Command>
-struct recipe_table {
-    using recipes = typename Command::recipes;
-    static constexpr std::size_t count = boost::mp11::mp_size<recipes>::value;
-    template <class F>
-    static constexpr auto each(F f) {
-        return [&]<class... R>(boost::mp11::mp_list<R...>) {
-            return std::array<decltype(f.template operator()<boost::mp11::mp_front<recipes>>()), count>{
-                f.template operator()<R>()...};
-        }(recipes{});
-    }
-    static constexpr auto min = each([]<class R>() { return R::min_params; });
-    static constexpr auto max = each([]<class R>() { return R::max_params; });
-    static constexpr auto names = each([]<class R>() { return std::span<std::string_view const>(R::names); });
-    static constexpr auto required = each([]<class R>() { return std::span<bool const>(R::required); });
+// What recipe selection needs of a recipe: its size range and names. Data, so that one selection routine
+// serves every command.
+struct recipe_shape {
+    std::size_t min = 0;
+    std::size_t max = 0;
+    std::span<std::string_view const> names;
+    std::span<bool const> required;
 };
+
+template <class Recipe>
+inline constexpr recipe_shape shape_of{Recipe::min_params, Recipe::max_params, Recipe::names, Recipe::required};
 
 struct selection {
     std::size_t recipe = 0;
@@ -134,39 +129,51 @@ struct selection {
 };
 
 // The OpenSIPS recipe rule (spec 3.2), with std::optional parameters widening a recipe's size to a range.
-template <class Command>
-selection select_recipe(boost::json::array const* positional, boost::json::object const* named) noexcept {
-    using table = recipe_table<Command>;
+inline selection select_recipe(std::span<recipe_shape const> recipes, bool named_only, boost::json::array const* positional,
+                               boost::json::object const* named) noexcept {
     if (!positional && !named) {
-        for (std::size_t r = 0; r < table::count; ++r)
-            if (table::min[r] == 0) return {r, {}};
+        for (std::size_t r = 0; r < recipes.size(); ++r)
+            if (recipes[r].min == 0) return {r, {}};
         return {0, wrong_count};
     }
     if (positional) {
-        if (Command::flags & flag_named_only) return {0, only_named};
+        if (named_only) return {0, only_named};
         std::size_t const k = positional->size();
         std::size_t found = 0, chosen = 0;
-        for (std::size_t r = 0; r < table::count; ++r)
-            if (table::max[r] != 0 && table::min[r] <= k && k <= table::max[r]) chosen = found++ ? chosen : r;
+        for (std::size_t r = 0; r < recipes.size(); ++r)
+            if (recipes[r].max != 0 && recipes[r].min <= k && k <= recipes[r].max) chosen = found++ ? chosen : r;
         if (found == 0) return {0, wrong_count};
         if (found > 1) return {0, ambiguous_call};
         return {chosen, {}};
     }
     std::size_t const k = named->size();
     bool size_matched = false;
-    for (std::size_t r = 0; r < table::count; ++r) {
-        if (table::max[r] == 0 || k < table::min[r] || k > table::max[r]) continue;
+    for (std::size_t r = 0; r < recipes.size(); ++r) {
+        auto const& recipe = recipes[r];
+        if (recipe.max == 0 || k < recipe.min || k > recipe.max) continue;
         size_matched = true;
         std::size_t present = 0;
         bool complete = true;
-        for (std::size_t i = 0; i < table::names[r].size(); ++i) {
-            if (named->contains(table::names[r][i])) ++present;
-            else if (table::required[r][i]) complete = false;
+        for (std::size_t i = 0; i < recipe.names.size(); ++i) {
+            if (named->contains(recipe.names[i])) ++present;
+            else if (recipe.required[i]) complete = false;
         }
         if (complete && present == k) return {r, {}};
     }
     return {0, size_matched ? names_mismatch : wrong_count};
 }
+
+// The request's parts a recipe runs with.
+template <class MakeReply>
+struct call_input {
+    boost::json::array const* positional;
+    boost::json::object const* named;
+    boost::json::value const* id;
+    bool notification;
+    json_writer& w;
+    context const& ctx;
+    MakeReply& make_reply;
+};
 
 template <class Recipe>
 using recipe_object = std::remove_const_t<typename Recipe::object>;
@@ -264,12 +271,10 @@ private:
     }
 
     static std::array<command_info, size> describe(Set const& set) {
-        return std::apply(
-            [](auto const&... command) {
-                return std::array<command_info, size>{
-                    detail::command_description<std::remove_cvref_t<decltype(command)>>::describe(command.help)...};
-            },
-            set.commands());
+        return [&]<class... Command>(boost::mp11::mp_list<Command...>) {
+            std::size_t i = 0;
+            return std::array<command_info, size>{detail::command_description<Command>::describe(set.help(i++))...};
+        }(commands{});
     }
 
     static std::string id_text(boost::json::value const* id) { return id ? boost::json::serialize(*id) : "null"; }
@@ -484,30 +489,20 @@ private:
             write_error(w, id, errc::method_ambiguous, data);
             return detail::outcome::answered;
         }
-        return boost::mp11::mp_with_index<size>(found.command, [&](auto I) {
-            return run<boost::mp11::mp_at_c<commands, I>>(params, id, notification, w, ctx, make_reply);
-        });
-    }
-
-    template <class Command, class MakeReply>
-    detail::outcome run(boost::json::value const* params, boost::json::value const* id, bool notification,
-                        detail::json_writer& w, context const& ctx, MakeReply& make_reply) const {
         // spec 1.1: empty params are no params
         boost::json::array const* positional = nullptr;
         boost::json::object const* named = nullptr;
         if (params && params->is_array() && !params->get_array().empty()) positional = &params->get_array();
         if (params && params->is_object() && !params->get_object().empty()) named = &params->get_object();
 
-        auto const chosen = detail::select_recipe<Command>(positional, named);
+        auto const& command = command_table<MakeReply>[found.command];
+        auto const chosen = detail::select_recipe(command.recipes, command.named_only, positional, named);
         if (!chosen.fault.empty()) {
             write_error(w, id, errc::invalid_params, chosen.fault);
             return detail::outcome::answered;
         }
-        using recipes = typename Command::recipes;
-        return boost::mp11::mp_with_index<boost::mp11::mp_size<recipes>::value>(chosen.recipe, [&](auto R) {
-            return run_recipe<boost::mp11::mp_at_c<recipes, R>>(positional, named, id, notification, w, ctx,
-                                                                make_reply);
-        });
+        detail::call_input<MakeReply> input{positional, named, id, notification, w, ctx, make_reply};
+        return command.runners[chosen.recipe](*this, input);
     }
 
     static void write_bind_fault(detail::json_writer& w, boost::json::value const* id, detail::bind_fault fault,
@@ -523,21 +518,33 @@ private:
         write_error(w, id, errc::invalid_params, std::string_view(data, prefix.size() + n + 1));
     }
 
+    using env_type = detail::call_env<objects_type>;
+
     template <class Recipe, class MakeReply>
-    detail::outcome run_recipe(boost::json::array const* positional, boost::json::object const* named,
-                               boost::json::value const* id, bool notification, detail::json_writer& w,
-                               context const& ctx, MakeReply& make_reply) const {
-        typename Recipe::values values{};
+    static detail::outcome run_recipe(dispatcher const& self, detail::call_input<MakeReply>& in) {
+        constexpr bool takes_reply = boost::mp11::mp_contains<typename Recipe::args, async_reply>::value;
+        return self.run_shape<typename Recipe::values, typename Recipe::result, takes_reply>(
+            Recipe::names, &Recipe::template invoke<env_type>, in);
+    }
+
+    // Binds, calls and answers. Instantiated once per parameter types and result type, not per recipe:
+    // commands of the same shape share it, which keeps a set of many commands cheap to compile.
+    template <class Values, class Result, bool TakesReply, class MakeReply>
+    detail::outcome run_shape(std::span<std::string_view const> names, Result (*call)(env_type&, Values&),
+                              detail::call_input<MakeReply>& in) const {
+        auto& w = in.w;
+        auto const* id = in.id;
+        Values values{};
         detail::bind_fault fault = detail::bind_fault::none;
         std::string_view fault_name;
-        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<Recipe::max_params>>([&](auto P) {
-            using param = boost::mp11::mp_at_c<typename Recipe::params, P>;
+        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<std::tuple_size_v<Values>>>([&](auto P) {
             if (fault != detail::bind_fault::none) return;
-            boost::json::value const* source = positional ? (P < positional->size() ? &(*positional)[P] : nullptr)
-                                                          : (named ? named->if_contains(param::name) : nullptr);
+            boost::json::value const* source =
+                in.positional ? (P < in.positional->size() ? &(*in.positional)[P] : nullptr)
+                              : (in.named ? in.named->if_contains(names[P]) : nullptr);
             if (!source) return;
             fault = detail::bind(*source, std::get<P>(values));
-            if (fault != detail::bind_fault::none) fault_name = param::name;
+            if (fault != detail::bind_fault::none) fault_name = names[P];
         });
         if (fault != detail::bind_fault::none) {
             write_bind_fault(w, id, fault, fault_name);
@@ -545,20 +552,19 @@ private:
         }
 
         async_reply reply;
-        if constexpr (boost::mp11::mp_contains<typename Recipe::args, async_reply>::value)
-            reply = make_reply(id, notification);
-        detail::call_env<objects_type> env{ctx, reply, intro_, objects_};
+        if constexpr (TakesReply) reply = in.make_reply(id, in.notification);
+        env_type env{in.ctx, reply, intro_, objects_};
         auto const mark = w.out().size();
         auto answer_now = [&] { return detail::async_access::settle(reply); };
         try {
-            if constexpr (std::is_void_v<typename Recipe::result>) {
-                Recipe::invoke(env, values);
+            if constexpr (std::is_void_v<Result>) {
+                call(env, values);
                 if (!answer_now()) return detail::outcome::deferred;
                 detail::begin_result(w);
                 w.raw(R"("OK")");
             } else {
-                auto const& returned = Recipe::invoke(env, values);
-                if constexpr (detail::is_async_result<typename Recipe::result>) {
+                auto const& returned = call(env, values);
+                if constexpr (detail::is_async_result<std::remove_cvref_t<Result>>) {
                     if (returned.later()) {
                         if (reply) return detail::outcome::deferred;
                         write_error(w, id, errc::server_error, detail::handler_returned_null);
@@ -607,6 +613,34 @@ private:
         }
         end_response_with(w, id);
     }
+
+    template <class MakeReply>
+    using recipe_runner = detail::outcome (*)(dispatcher const&, detail::call_input<MakeReply>&);
+
+    // Per command, what dispatch needs, as data: the recipes' shapes and one runner each.
+    template <class MakeReply>
+    struct command_entry {
+        std::span<detail::recipe_shape const> recipes;
+        bool named_only;
+        std::span<recipe_runner<MakeReply> const> runners;
+    };
+
+    template <class Command>
+    static constexpr auto shapes = []<class... R>(boost::mp11::mp_list<R...>) {
+        return std::array<detail::recipe_shape, sizeof...(R)>{detail::shape_of<R>...};
+    }(typename Command::recipes{});
+
+    template <class Command, class MakeReply>
+    static constexpr auto runners = []<class... R>(boost::mp11::mp_list<R...>) {
+        return std::array<recipe_runner<MakeReply>, sizeof...(R)>{&run_recipe<R, MakeReply>...};
+    }(typename Command::recipes{});
+
+    // The command table: the method lookup's index selects an entry, no map and no string compare.
+    template <class MakeReply>
+    static constexpr auto command_table = []<class... C>(boost::mp11::mp_list<C...>) {
+        return std::array<command_entry<MakeReply>, size>{
+            command_entry<MakeReply>{shapes<C>, (C::flags & detail::flag_named_only) != 0, runners<C, MakeReply>}...};
+    }(commands{});
 
     objects_type objects_;
     mi::limits limits_;

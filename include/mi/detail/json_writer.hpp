@@ -10,6 +10,7 @@
 #include <boost/json/value_from.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ranges>
@@ -30,6 +31,16 @@ public:
     void raw(char c) { out_.push_back(c); }
 
     void string(std::string_view text) {
+        // Most strings need no escape: copy those; leave escaping to the serializer.
+        bool const plain = std::none_of(text.begin(), text.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+        });
+        if (plain) {
+            out_.push_back('"');
+            out_.append(text);
+            out_.push_back('"');
+            return;
+        }
         serializer_.reset(text);
         drain(text.size() + 2);
     }
