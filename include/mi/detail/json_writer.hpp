@@ -11,6 +11,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <ranges>
@@ -119,6 +120,18 @@ inline constexpr bool is_writable = [] {
         return false;
 }();
 
+// `"name":` of a described member, spelled out at compile time (an identifier needs no escaping).
+template <class Member>
+inline constexpr auto member_key = [] {
+    constexpr std::size_t length = std::char_traits<char>::length(Member::name);
+    std::array<char, length + 3> key{};
+    key[0] = '"';
+    std::copy_n(Member::name, length, key.data() + 1);
+    key[length + 1] = '"';
+    key[length + 2] = ':';
+    return key;
+}();
+
 // write_json(w, value): the one place that turns a C++ value into JSON text.
 template <class T>
 void write_json(json_writer& w, T const& value) {
@@ -147,8 +160,8 @@ void write_json(json_writer& w, T const& value) {
         bool first = true;
         boost::mp11::mp_for_each<public_members<T>>([&](auto member) {
             if (!std::exchange(first, false)) w.raw(',');
-            w.string(member.name);
-            w.raw(':');
+            constexpr auto const& key = member_key<decltype(member)>;
+            w.raw(std::string_view(key.data(), key.size()));
             write_json(w, value.*member.pointer);
         });
         w.raw('}');
