@@ -15,6 +15,8 @@ cxx_path=$(command -v "$cxx")
 # The sources this run measures, noted before building (a dirty include/ is flagged).
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$root" status --porcelain -- include 2>/dev/null) ]]; then commit="$commit (include/ modified)"; fi
+include_digest() { (cd "$root" && find include -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12); }
+digest=$(include_digest)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
       -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=OFF -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
@@ -25,6 +27,11 @@ inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
 echo "run.sh: measuring W5 build cost" >&2
 build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
 
+changed=""
+if [[ $(include_digest) != "$digest" ]]; then
+    changed=" (WARNING: include/ changed during the run, so the figures may mix two versions of mi; run again)"
+    echo "run.sh:$changed" >&2
+fi
 boost=$(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp 2>/dev/null || true)
 
 results=$here/RESULTS.md
@@ -38,7 +45,7 @@ measured in the same run, are the figures to compare.
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average $load at start (shared)
 - compiler: $("$cxx_path" --version | head -1), Boost ${boost:-?}
-- mi: commit $commit
+- mi: commit $commit, include/ digest $digest$changed
 - command: \`benchmarks/run.sh\`
 
 ## In process: W1..W5, ns per request
