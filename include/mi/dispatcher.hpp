@@ -186,9 +186,9 @@ using command_objects = boost::mp11::mp_remove<boost::mp11::mp_transform<recipe_
 /** Turns request bytes into response bytes for one command set.
 
     Built from a `command_set` and references to the objects whose member functions are handlers (module
-    state); the objects must outlive the dispatcher, and handlers that share one must guard it themselves. Every call is `noexcept`: whatever a handler throws becomes an
-    error response. A dispatcher is immutable once built, so any number of threads may call it, each with
-    its own `workspace`. */
+    state); the objects must outlive the dispatcher, and handlers that share one must guard it themselves.
+    Every call is `noexcept`: whatever a handler throws becomes an error response. A dispatcher is immutable
+    once built, so any number of threads may call it, each with its own `workspace`. */
 template <class Set, class... Objects>
 class dispatcher {
     using commands = typename Set::commands_type;
@@ -241,11 +241,10 @@ public:
         detail::workspace_use const busy(ws.in_use_); // the answer is delivered from the workspace
         std::string& out = ws.answer_;
         out.clear();
-        detail::outcome result;
         auto make_reply = [&](boost::json::value const* id, bool notification) {
             return async_reply(std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, id_text(id), notification));
         };
-        result = handle(request, out, ctx, ws, make_reply, &on_answer);
+        auto const result = handle(request, out, ctx, ws, make_reply, &on_answer);
         if (result == detail::outcome::answered) deliver(on_answer, {out, answer_kind::final});
         else if (result == detail::outcome::silent) deliver(on_answer, {{}, answer_kind::final});
     }
@@ -297,7 +296,10 @@ private:
     }
 
     // Parses, then answers one request or a batch. Writes the response into `out`.
-    template <class MakeReply, class OnAnswer = int>
+    // What `handle` gets instead of a completion when the caller is synchronous.
+    struct synchronous {};
+
+    template <class MakeReply, class OnAnswer = synchronous>
     detail::outcome handle(std::string_view request, std::string& out, context const& ctx, workspace& ws,
                            MakeReply& make_reply, OnAnswer* on_answer = nullptr) const noexcept {
         detail::workspace_use const busy(ws.in_use_);
@@ -334,7 +336,7 @@ private:
             write_error(w, nullptr, errc::invalid_request, "Batch too large");
             return detail::outcome::answered;
         }
-        if constexpr (std::is_same_v<OnAnswer, int>) {
+        if constexpr (std::is_same_v<OnAnswer, synchronous>) {
             std::size_t answered = 0;
             w.raw('[');
             for (auto const& request : requests) {
