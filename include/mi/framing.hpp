@@ -1,0 +1,57 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <boost/json/basic_parser_impl.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace mi {
+
+namespace detail {
+
+// A basic_parser handler that builds nothing: finding where a JSON text ends costs no allocation.
+struct json_skipper {
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_object_begin(boost::system::error_code&) { return true; }
+    bool on_object_end(std::size_t, boost::system::error_code&) { return true; }
+    bool on_array_begin(boost::system::error_code&) { return true; }
+    bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
+    bool on_key_part(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_key(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_string_part(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_string(std::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t, std::string_view, boost::system::error_code&) { return true; }
+    bool on_uint64(std::uint64_t, std::string_view, boost::system::error_code&) { return true; }
+    bool on_double(double, std::string_view, boost::system::error_code&) { return true; }
+    bool on_bool(bool, boost::system::error_code&) { return true; }
+    bool on_null(boost::system::error_code&) { return true; }
+    bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(std::string_view, boost::system::error_code&) { return true; }
+};
+
+} // namespace detail
+
+/** The length of the JSON text at the start of `text` (leading whitespace included), or nullopt when it is
+    not JSON or is incomplete. For transports whose framing puts several requests in one read (FIFO): the
+    next request starts where this one ends. `max_depth` bounds nesting as the dispatcher's limits do. */
+inline std::optional<std::size_t> json_extent(std::string_view text, std::size_t max_depth = 32) {
+    boost::json::parse_options options;
+    options.max_depth = max_depth;
+    boost::json::basic_parser<detail::json_skipper> parser(options);
+    boost::system::error_code ec;
+    auto const consumed = parser.write_some(false, text.data(), text.size(), ec);
+    if (ec || !parser.done()) return std::nullopt;
+    return consumed;
+}
+
+} // namespace mi
