@@ -41,7 +41,7 @@ struct json_skipper {
 
 } // namespace detail
 
-/** The length of the JSON text at the start of `text` (leading whitespace included), or nullopt when it is
+/** The length of the JSON text at the start of `text` (whitespace around it included), or nullopt when it is
     not JSON or is incomplete. For transports whose framing puts several requests in one read (FIFO): the
     next request starts where this one ends. `max_depth` bounds nesting as the dispatcher's limits do. */
 inline std::optional<std::size_t> json_extent(std::string_view text, std::size_t max_depth = 32) {
