@@ -1,0 +1,382 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+//
+// The OpenSIPS 3.x core commands (spec section 5) over a small daemon's real state: its processes, log levels,
+// statistics and an in-memory cache. mi_daemon serves this set over every transport.
+#pragma once
+
+#include <mi/mi.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <cstdio>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+namespace daemon_core {
+
+/** OpenSIPS's log levels: -3 alert .. 4 debug. */
+enum log_levels : int { alert = -3, critical = -2, error = -1, warning = 1, notice = 2, info = 3, debug = 4 };
+
+struct process_row {
+    int ID;
+    long PID;
+    std::string Type;
+};
+BOOST_DESCRIBE_STRUCT(process_row, (), (ID, PID, Type))
+
+struct process_level {
+    long PID;
+    int level;
+    std::string Type;
+};
+
+/** A statistic: a group, a name, whether it only grows, and its value. */
+struct statistic {
+    std::string group;
+    std::string name;
+    bool incremental;
+    std::function<std::uint64_t()> read; // for values the daemon computes (cache size)
+    std::atomic<std::uint64_t> value{0};
+};
+
+class state {
+public:
+    state(std::vector<std::string> arguments, std::string version, std::string revision)
+        : arguments_(std::move(arguments)), version_(std::move(version)), revision_(std::move(revision)),
+          started_(std::chrono::system_clock::now()) {
+        add_process("attendant");
+        for (auto [group, name] : {std::pair{"core", "rcv_requests"}, {"mi", "http_requests"}, {"mi", "fifo_requests"},
+                                   {"mi", "datagram_requests"}, {"mi", "inproc_requests"}, {"mi", "errors"},
+                                   {"mi", "notifications"}})
+            add_statistic(group, name, true);
+        add_statistic("cache", "entries", false, [this] {
+            std::lock_guard lock(mutex_);
+            return static_cast<std::uint64_t>(cache_.size());
+        });
+    }
+
+    // --- the daemon's side -----------------------------------------------------------------------------------
+
+    /** Registers a thread of the daemon for `ps` and `log_level`; its PID is the thread's id. */
+    int add_process(std::string type) {
+        std::lock_guard lock(mutex_);
+        processes_.push_back({static_cast<long>(gettid()), global_level_, std::move(type)});
+        return static_cast<int>(processes_.size() - 1);
+    }
+
+    /** Counts one request that came in through `transport`, and whether its answer was an error. */
+    void count_request(std::string_view transport) {
+        increment("core", "rcv_requests");
+        increment("mi", std::string(transport) + "_requests");
+    }
+    void count_error() { increment("mi", "errors"); }
+    void count_notification() { increment("mi", "notifications"); }
+
+    /** Writes `line` to stderr when `level` is enabled for the calling process (the daemon's real log). */
+    void log(int level, std::string_view line) const {
+        if (level > level_of_caller()) return;
+        std::lock_guard lock(log_mutex_);
+        std::fprintf(stderr, "mi_daemon[%ld]: %.*s\n", static_cast<long>(gettid()), static_cast<int>(line.size()),
+                     line.data());
+    }
+
+    int global_level() const {
+        std::lock_guard lock(mutex_);
+        return global_level_;
+    }
+
+    /** Set by `kill`; the daemon's main loop watches it. */
+    std::function<void()> on_kill;
+
+    std::uint64_t value_of(std::string_view group, std::string_view name) const {
+        for (auto const& s : statistics_)
+            if (s->group == group && s->name == name) return read(*s);
+        return 0;
+    }
+
+    // --- the commands ----------------------------------------------------------------------------------------
+
+    boost::json::object ps() const {
+        std::lock_guard lock(mutex_);
+        boost::json::array rows;
+        for (std::size_t i = 0; i < processes_.size(); ++i)
+            rows.push_back(boost::json::value_from(process_row{static_cast<int>(i), processes_[i].PID, processes_[i].Type}));
+        return {{"Processes", std::move(rows)}};
+    }
+
+    boost::json::object uptime() const {
+        auto const now = std::chrono::system_clock::now();
+        auto const seconds = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+        return {{"Now", ctime_text(now)}, {"Up since", ctime_text(started_)}, {"Up time", std::to_string(seconds) + " [sec]"}};
+    }
+
+    boost::json::object version() const { return {{"Server", version_}}; }
+    boost::json::object version_with_revision(std::string_view /*revision: its value is ignored, as OpenSIPS does*/) const {
+        return {{"Server", version_}, {"git", revision_}};
+    }
+
+    boost::json::object pwd() const {
+        char buffer[4096];
+        return {{"WD", getcwd(buffer, sizeof buffer) ? buffer : ""}};
+    }
+
+    std::vector<std::string> const& arg() const { return arguments_; }
+
+    void kill() const {
+        if (on_kill) on_kill();
+    }
+
+    boost::json::object log_levels() const {
+        std::lock_guard lock(mutex_);
+        boost::json::array rows;
+        for (auto const& p : processes_) rows.push_back({{"PID", p.PID}, {"Log level", p.level}, {"Type", p.Type}});
+        return {{"Processes", std::move(rows)}};
+    }
+
+    boost::json::object set_global_level(int level) {
+        std::lock_guard lock(mutex_);
+        global_level_ = level;
+        for (auto& p : processes_) p.level = level;
+        return {{"New global log level", level}};
+    }
+
+    mi::result<boost::json::object> set_process_level(int level, long pid) {
+        std::lock_guard lock(mutex_);
+        for (auto& p : processes_)
+            if (p.PID == pid) {
+                p.level = level;
+                return boost::json::object{{"Log level", level}};
+            }
+        return mi::error(mi::errc::invalid_params, "Bad PID");
+    }
+
+    boost::json::object xlog_level() const { return {{"xLog Level", xlog_level_.load()}}; }
+    boost::json::object set_xlog_level(int level) {
+        xlog_level_ = level;
+        return {{"New xLog level", level}};
+    }
+
+    mi::result<std::map<std::string, std::uint64_t>> get_statistics(std::vector<std::string> const& wanted) const {
+        std::map<std::string, std::uint64_t> found;
+        for (auto const& item : wanted)
+            for (auto const& s : statistics_)
+                if (item == "all" || matches(*s, item)) found[s->group + ":" + s->name] = read(*s);
+        if (found.empty()) return statistics_not_found();
+        return found;
+    }
+
+    std::map<std::string, std::string> list_all_statistics() const {
+        std::map<std::string, std::string> kinds;
+        for (auto const& s : statistics_) kinds[s->group + ":" + s->name] = kind_of(*s);
+        return kinds;
+    }
+
+    mi::result<std::map<std::string, std::string>> list_statistics(std::vector<std::string> const& wanted) const {
+        std::map<std::string, std::string> kinds;
+        for (auto const& item : wanted)
+            for (auto const& s : statistics_)
+                if (matches(*s, item))
+                    // a statistic selected by its name is keyed by that bare name, a group's by group:name
+                    kinds[is_group(item) ? s->group + ":" + s->name : s->name] = kind_of(*s);
+        if (kinds.empty()) return statistics_not_found();
+        return kinds;
+    }
+
+    mi::result<void> reset_statistics(std::vector<std::string> const& names) {
+        bool any = false;
+        for (auto const& name : names)
+            for (auto& s : statistics_)
+                if (!s->read && equal_ignoring_case(s->name, name)) s->value = 0, any = true;
+        if (!any) return statistics_not_found();
+        return {};
+    }
+
+    void reset_all_statistics() {
+        for (auto& s : statistics_)
+            if (!s->read) s->value = 0;
+    }
+
+    mi::result<void> cache_store(std::string const& system, std::string const& attr, std::string const& value) {
+        return cache_store_expiring(system, attr, value, 0);
+    }
+
+    mi::result<void> cache_store_expiring(std::string const& system, std::string const& attr, std::string const& value,
+                                          std::int64_t expire) {
+        if (system.empty()) return mi::error(mi::errc::invalid_params, "Empty memory cache id");
+        if (attr.empty()) return mi::error(mi::errc::invalid_params, "Empty attribute name");
+        if (value.empty()) return mi::error(mi::errc::invalid_params, "Empty value");
+        if (expire < 0) return mi::error(mi::errc::invalid_params, "Negative expire value");
+        if (system != cache_system) return mi::error(500, "Cache store command failed");
+        std::lock_guard lock(mutex_);
+        auto& entry = cache_[attr];
+        entry.value = value;
+        entry.expires = expire > 0 ? std::optional(std::chrono::steady_clock::now() + std::chrono::seconds(expire))
+                                   : std::nullopt; // 0: never
+        return {};
+    }
+
+    mi::result<boost::json::object> cache_fetch(std::string const& system, std::string const& attr) {
+        if (system != cache_system) return mi::error(500, "Cache fetch command failed");
+        std::lock_guard lock(mutex_);
+        expire_cache();
+        auto found = cache_.find(attr);
+        if (found == cache_.end()) return mi::error(400, "Value not found");
+        return boost::json::object{{"key", attr}, {"value", found->second.value}};
+    }
+
+    mi::result<void> cache_remove(std::string const& system, std::string const& attr) {
+        if (system != cache_system) return mi::error(500, "Cache remove command failed");
+        std::lock_guard lock(mutex_);
+        cache_.erase(attr);
+        return {};
+    }
+
+    static constexpr std::string_view cache_system = "local";
+
+    /** The asynchronous example: without a handle it answers `text` at once; with one it answers "working"
+        (provisional) now and `text` (final) after `delay_ms` from a thread of its own. */
+    mi::async_result<std::string> async_echo(mi::async_reply reply, std::string text, std::optional<int> delay_ms) {
+        if (!reply) return text;
+        std::lock_guard lock(mutex_);
+        std::erase_if(workers_, [](worker const& w) { return w.done->load(); }); // finished: joined here
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        auto const delay = std::chrono::milliseconds(delay_ms.value_or(1000));
+        workers_.push_back({done, std::jthread([reply, text = std::move(text), delay, done](std::stop_token stop) {
+                                reply.provisional("working");
+                                std::mutex m;
+                                std::condition_variable_any woken;
+                                std::unique_lock wait(m);
+                                // a daemon stopping meanwhile ends the wait, and the call fails instead
+                                woken.wait_for(wait, stop, delay, [] { return false; });
+                                if (stop.stop_requested()) reply.fail();
+                                else reply.finish(text);
+                                *done = true;
+                            })});
+        return mi::answer_later;
+    }
+
+private:
+    struct cache_entry {
+        std::string value;
+        std::optional<std::chrono::steady_clock::time_point> expires;
+    };
+
+    static std::string ctime_text(std::chrono::system_clock::time_point at) {
+        std::time_t const t = std::chrono::system_clock::to_time_t(at);
+        char buffer[32];
+        std::string text = ctime_r(&t, buffer) ? buffer : "";
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        return text;
+    }
+
+    static mi::error statistics_not_found() { return mi::error(404, "Statistics Not Found"); }
+
+    static bool equal_ignoring_case(std::string_view a, std::string_view b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               });
+    }
+    static bool is_group(std::string_view item) { return !item.empty() && item.back() == ':'; }
+
+    // `group:` selects a group, anything else one statistic by its bare name; both ignore case
+    static bool matches(statistic const& s, std::string_view item) {
+        if (is_group(item)) return equal_ignoring_case(s.group, item.substr(0, item.size() - 1));
+        return equal_ignoring_case(s.name, item);
+    }
+
+    static std::uint64_t read(statistic const& s) { return s.read ? s.read() : s.value.load(); }
+    static std::string kind_of(statistic const& s) { return s.incremental ? "incremental" : "non-incremental"; }
+
+    void add_statistic(std::string group, std::string name, bool incremental, std::function<std::uint64_t()> read = {}) {
+        auto s = std::make_unique<statistic>();
+        s->group = std::move(group);
+        s->name = std::move(name);
+        s->incremental = incremental;
+        s->read = std::move(read);
+        statistics_.push_back(std::move(s));
+    }
+
+    void increment(std::string_view group, std::string_view name) {
+        for (auto& s : statistics_)
+            if (s->group == group && s->name == name) return void(++s->value);
+    }
+
+    int level_of_caller() const {
+        std::lock_guard lock(mutex_);
+        long const me = static_cast<long>(gettid());
+        for (auto const& p : processes_)
+            if (p.PID == me) return p.level;
+        return global_level_;
+    }
+
+    void expire_cache() {
+        auto const now = std::chrono::steady_clock::now();
+        std::erase_if(cache_, [&](auto const& entry) { return entry.second.expires && *entry.second.expires <= now; });
+    }
+
+    std::vector<std::string> arguments_;
+    std::string version_;
+    std::string revision_;
+    std::chrono::system_clock::time_point started_;
+    mutable std::mutex mutex_;
+    mutable std::mutex log_mutex_;
+    int global_level_ = info;
+    std::atomic<int> xlog_level_{info};
+    std::vector<process_level> processes_;
+    std::vector<std::unique_ptr<statistic>> statistics_; // fixed once built: read without the lock
+    std::map<std::string, cache_entry> cache_;
+    struct worker {
+        std::shared_ptr<std::atomic<bool>> done;
+        std::jthread thread;
+    };
+    std::vector<worker> workers_; // last: stopped and joined before the rest goes
+};
+
+// The OpenSIPS 3.x core set (spec section 5): names, recipes, help texts.
+inline constexpr auto commands = mi::command_set(
+    mi::command<"uptime">("prints various time information about OpenSIPS - when it started to run, for how long it runs",
+                          mi::recipe<&state::uptime>),
+    mi::command<"version">("prints the version string of a running OpenSIPS", mi::recipe<&state::version>,
+                           mi::recipe<&state::version_with_revision, "revision">),
+    mi::command<"pwd">("prints the working directory of OpenSIPS", mi::recipe<&state::pwd>),
+    mi::command<"arg">("returns the full list of arguments used at startup", mi::recipe<&state::arg>),
+    mi::command<"ps">("lists all processes used by OpenSIPS", mi::recipe<&state::ps>),
+    mi::command<"kill">("terminates OpenSIPS", mi::recipe<&state::kill>),
+    mi::command<"log_level">("gets/sets the per process or global log level in OpenSIPS", mi::recipe<&state::log_levels>,
+                             mi::recipe<&state::set_global_level, "level">,
+                             mi::recipe<&state::set_process_level, "level", "pid">),
+    mi::command<"xlog_level">("gets/sets the per process or global xlog level in OpenSIPS",
+                              mi::recipe<&state::xlog_level>, mi::recipe<&state::set_xlog_level, "level">),
+    mi::command<"get_statistics">("prints the statistics (all, group or one) realtime values.",
+                                  mi::recipe<&state::get_statistics, "statistics">),
+    mi::command<"list_statistics">("lists all the registered statistics and their types",
+                                   mi::recipe<&state::list_all_statistics>,
+                                   mi::recipe<&state::list_statistics, "statistics">),
+    mi::command<"reset_statistics">("resets the value of a statistic variable",
+                                    mi::recipe<&state::reset_statistics, "statistics">),
+    mi::command<"reset_all_statistics">("resets the value of all resetable statistic variables",
+                                        mi::recipe<&state::reset_all_statistics>),
+    mi::command<"cache_store">("stores in a cache system a string value",
+                               mi::recipe<&state::cache_store, "system", "attr", "value">,
+                               mi::recipe<&state::cache_store_expiring, "system", "attr", "value", "expire">),
+    mi::command<"cache_fetch">("queries for a cache stored value", mi::recipe<&state::cache_fetch, "system", "attr">),
+    mi::command<"cache_remove">("removes a record from a cache system", mi::recipe<&state::cache_remove, "system", "attr">),
+    mi::command<"async_echo">("answers 'working' at once, then the text after a delay (an asynchronous command)",
+                              mi::recipe<&state::async_echo, "text", "delay_ms">, mi::async),
+    mi::service_info{"mi_daemon", "0.1.0"});
+
+} // namespace daemon_core
