@@ -1,0 +1,617 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+// JSON-RPC over HTTP as OpenSIPS's mi_http and httpd modules serve it (spec section 6.3), on Boost.Beast.
+// Three layers, as in Beast's own servers: `detail::route` and `detail::reply_for` decide status codes from a
+// request's parts and a dispatcher's answer (pure, testable without sockets); a `session` per connection reads,
+// dispatches and writes on its own strand; a `listener` accepts. A `hub` shared by all of them holds what must
+// outlive the `server` object: options, the dispatcher reference, the connection registry and the stop flag.
+
+#include <mi/async.hpp>
+#include <mi/context.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mi::http {
+
+/** Where and how the HTTP transport listens. The defaults are OpenSIPS's (httpd `ip`, `port`, `conn_timeout`;
+    mi_http `root`; the 240 s async wait of spec 3.5), except that a body up to `body_limit` arrives whole. */
+struct options {
+    std::string address = "127.0.0.1";               ///< listen address (IPv4 or IPv6 literal); loopback by default
+    unsigned short port = 8888;                      ///< TCP port; 0 picks a free one (see `server::local_endpoint`)
+    std::string root = "mi";                         ///< requests go to `/root` or `/root/...`
+    std::size_t body_limit = std::size_t(1) << 20;   ///< a longer body is answered 413
+    std::chrono::milliseconds read_timeout{30000};   ///< a request must arrive whole (and a response leave) within it
+    std::chrono::milliseconds idle_timeout{30000};   ///< a kept-alive connection with no request is closed after it
+    std::chrono::milliseconds async_timeout{240000}; ///< an asynchronous command's final answer; then 500
+    std::size_t max_connections = 512;               ///< connections beyond it are closed as soon as accepted
+};
+
+namespace detail {
+
+namespace beast_http = boost::beast::http;
+
+// Pages httpd itself produces, byte for byte (OpenSIPS modules/httpd/httpd_proc.c).
+inline constexpr std::string_view unsupported_page = "<html><body>Unsupported HTTP request!</body></html>";
+inline constexpr std::string_view bad_url_page = "<html><body>Unable to parse URL!</body></html>";
+inline constexpr std::string_view json_type = "application/json";
+inline constexpr std::string_view html_type = "text/html";
+
+/** What to answer a request, decided from its parts alone. */
+struct plan {
+    bool dispatch = false; ///< hand the body to the dispatcher; the other members are then unused
+    beast_http::status status = beast_http::status::ok;
+    std::string_view content_type; ///< empty: no Content-Type
+    std::string_view body;
+};
+
+// `root` without its slashes, so that "mi", "/mi" and "/mi/" configure the same thing.
+inline std::string_view trim_root(std::string_view root) noexcept {
+    while (!root.empty() && root.front() == '/') root.remove_prefix(1);
+    while (!root.empty() && root.back() == '/') root.remove_suffix(1);
+    return root;
+}
+
+// httpd's get_httpd_cb: the path (libmicrohttpd strips the query) is `/root` or starts with `/root/`.
+inline bool under_root(std::string_view target, std::string_view root) noexcept {
+    std::string_view path = target.substr(0, target.find('?'));
+    if (path.empty() || path.front() != '/') return false;
+    path.remove_prefix(1);
+    root = trim_root(root);
+    if (root.empty()) return true;
+    return path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/');
+}
+
+// httpd's getConnectionHeader: the media type before any `;` parameters, case-insensitively; JSON, and XML
+// since httpd accepts it for every module.
+inline bool accepted_content_type(std::string_view value) noexcept {
+    std::string_view mime = value.substr(0, value.find(';'));
+    auto const blank = [](char c) { return c == ' ' || c == '\t'; };
+    while (!mime.empty() && blank(mime.front())) mime.remove_prefix(1);
+    while (!mime.empty() && blank(mime.back())) mime.remove_suffix(1);
+    return boost::beast::iequals(mime, "application/json") || boost::beast::iequals(mime, "text/xml");
+}
+
+/** Spec 6.3's table in httpd's order: the method first (only GET and POST exist), then the URL, then mi_http's
+    own checks. A missing or unsupported Content-Type is 400 here, where OpenSIPS closes the connection without
+    an answer (form-urlencoded, curl's default, is 400 there too). */
+inline plan route(beast_http::verb method, std::string_view target, std::string_view content_type,
+                  std::size_t body_size, std::string_view root) noexcept {
+    using beast_http::status;
+    if (method != beast_http::verb::get && method != beast_http::verb::post)
+        return {false, status::not_acceptable, html_type, unsupported_page};
+    if (!under_root(target, root)) return {false, status::bad_request, html_type, bad_url_page};
+    if (method == beast_http::verb::get) return {false, status::method_not_allowed, json_type, {}};
+    if (body_size == 0 || !accepted_content_type(content_type)) return {false, status::bad_request, json_type, {}};
+    return {true, status::ok, json_type, {}};
+}
+
+/** The response to a dispatcher's final (or failed) answer: every JSON-RPC answer is 200, nothing to send (a
+    notification) is 202 with an empty body, a failed call is 500. */
+inline plan reply_for(answer_kind kind, std::string_view text) noexcept {
+    using beast_http::status;
+    if (kind == answer_kind::failed) return {false, status::internal_server_error, json_type, {}};
+    if (text.empty()) return {false, status::accepted, json_type, {}};
+    return {false, status::ok, json_type, text};
+}
+
+// A connection as the hub sees it: something stop() can close.
+class connection {
+public:
+    virtual ~connection() = default;
+    virtual void shut() = 0; // closes the connection on its own strand; callable from any thread
+};
+
+// The dispatches in progress on this thread, innermost first, so that a command which stops its own server
+// does not wait for itself.
+struct dispatch_mark {
+    void const* hub;
+    dispatch_mark const* outer;
+};
+
+inline dispatch_mark const*& innermost_dispatch() noexcept {
+    thread_local dispatch_mark const* top = nullptr;
+    return top;
+}
+
+// What every part of one server shares, kept alive by whichever part goes last. Once stopped, nothing calls the
+// dispatcher again and no answer is posted to the io_context, so that the dispatcher and the io_context may go
+// as soon as `server::stop()` has returned, whatever asynchronous commands still hold a handle.
+template <class Dispatcher>
+class hub {
+public:
+    hub(Dispatcher const& dispatcher, options o) : dispatcher_(dispatcher), options_(std::move(o)) {
+        options_.root = std::string(trim_root(options_.root));
+    }
+
+    options const& settings() const noexcept { return options_; }
+
+    bool stopped() const {
+        std::lock_guard lock(mutex_);
+        return stopped_;
+    }
+
+    // Registers a new connection; false when the server is full or stopped.
+    bool admit(std::shared_ptr<connection> const& c) {
+        std::lock_guard lock(mutex_);
+        if (stopped_) return false;
+        std::erase_if(connections_, [](auto const& w) { return w.expired(); });
+        if (connections_.size() >= options_.max_connections) return false;
+        connections_.push_back(c);
+        return true;
+    }
+
+    // Runs the dispatcher unless stopped; false when stopped.
+    template <class OnAnswer>
+    bool call(std::string_view request, context const& ctx, OnAnswer const& on_answer) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopped_) return false;
+            ++dispatching_;
+        }
+        dispatch_mark const mark{this, innermost_dispatch()};
+        innermost_dispatch() = &mark;
+        dispatcher_.async_call(request, ctx, on_answer);
+        innermost_dispatch() = mark.outer;
+        {
+            std::lock_guard lock(mutex_);
+            --dispatching_;
+        }
+        idle_.notify_all();
+        return true;
+    }
+
+    // Posts `handler(session)` to a live session's strand unless stopped. Under the lock, so that stop() cannot
+    // return (and the io_context go) between the check and the post.
+    template <class Session, class Handler>
+    void deliver(std::weak_ptr<Session> const& target, Handler handler) {
+        std::lock_guard lock(mutex_);
+        if (stopped_) return;
+        auto session = target.lock();
+        if (!session) return;
+        auto executor = session->executor();
+        boost::asio::post(executor, [session = std::move(session), handler = std::move(handler)]() mutable {
+            handler(*session);
+        });
+    }
+
+    // Marks the hub stopped, asks every connection to close, and waits for dispatcher calls on other threads.
+    void stop() {
+        std::unique_lock lock(mutex_);
+        stopped_ = true;
+        for (auto const& w : connections_)
+            if (auto c = w.lock()) c->shut();
+        connections_.clear();
+        std::size_t own = 0;
+        for (auto const* m = innermost_dispatch(); m; m = m->outer) own += m->hub == this;
+        idle_.wait(lock, [&] { return dispatching_ <= own; });
+    }
+
+private:
+    Dispatcher const& dispatcher_;
+    options options_;
+    mutable std::mutex mutex_;
+    std::condition_variable idle_;
+    std::vector<std::weak_ptr<connection>> connections_;
+    std::size_t dispatching_ = 0;
+    bool stopped_ = false;
+};
+
+inline std::string endpoint_text(boost::asio::ip::tcp::endpoint const& ep) {
+    auto const address = ep.address();
+    std::string text = address.is_v6() ? '[' + address.to_string() + ']' : address.to_string();
+    return text.append(":").append(std::to_string(ep.port()));
+}
+
+// One connection: read a request, answer it, repeat while kept alive. Every member is touched on the socket's
+// strand only; answers from other threads come in through hub::deliver. One timer serves every phase; what its
+// expiry means depends on the phase it was armed in.
+template <class Dispatcher>
+class session final : public connection, public std::enable_shared_from_this<session<Dispatcher>> {
+    using tcp = boost::asio::ip::tcp;
+    using error_code = boost::system::error_code;
+    enum class phase { idle, reading, answering, writing, lingering, closed };
+
+public:
+    session(std::shared_ptr<hub<Dispatcher>> h, tcp::socket socket)
+        : hub_(std::move(h)), socket_(std::move(socket)), executor_(socket_.get_executor()), timer_(executor_) {
+        error_code ec;
+        auto const peer = socket_.remote_endpoint(ec);
+        if (!ec) peer_ = endpoint_text(peer);
+    }
+
+    tcp::socket::executor_type const& executor() const noexcept { return executor_; }
+
+    void start() {
+        boost::asio::post(executor(), [self = this->shared_from_this()] { self->read_next(); });
+    }
+
+    void shut() override {
+        boost::asio::post(executor(), [self = this->shared_from_this()] { self->close(); });
+    }
+
+private:
+    options const& settings() const noexcept { return hub_->settings(); }
+
+    void arm(std::chrono::milliseconds timeout) {
+        timer_.expires_after(timeout);
+        timer_.async_wait([self = this->shared_from_this(), armed = ++deadline_](error_code ec) {
+            if (!ec && armed == self->deadline_) self->on_deadline();
+        });
+    }
+
+    void disarm() {
+        ++deadline_; // a timer that already fired and is queued is now stale
+        timer_.cancel();
+    }
+
+    void read_next() {
+        if (phase_ == phase::closed) return;
+        parser_.emplace();
+        parser_->body_limit(settings().body_limit);
+        timed_out_ = false;
+        version_ = 11;
+        if (buffer_.size() != 0) return read_header(); // pipelined: the next request is already here
+        // Wait for the first byte under the idle timeout; the read timeout starts with the request.
+        phase_ = phase::idle;
+        arm(settings().idle_timeout);
+        socket_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+            if (self->phase_ == phase::closed) return;
+            if (ec) return self->close();
+            self->buffer_.commit(n);
+            self->read_header();
+        });
+    }
+
+    void read_header() {
+        phase_ = phase::reading;
+        arm(settings().read_timeout);
+        beast_http::async_read_header(socket_, buffer_, *parser_,
+                                      [self = this->shared_from_this()](error_code ec, std::size_t) {
+                                          if (self->phase_ == phase::closed) return;
+                                          if (ec) return self->read_failed(ec);
+                                          self->on_header();
+                                      });
+    }
+
+    void on_header() {
+        auto const& request = parser_->get();
+        version_ = request.version() == 10 ? 10 : 11;
+        if (version_ == 11 && !parser_->is_done() &&
+            boost::beast::iequals(request[beast_http::field::expect], "100-continue")) {
+            // curl sends this for larger bodies and otherwise waits a second before sending the body.
+            static constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
+            return boost::asio::async_write(socket_, boost::asio::buffer(continue_100.data(), continue_100.size()),
+                                            [self = this->shared_from_this()](error_code ec, std::size_t) {
+                                                if (self->phase_ == phase::closed) return;
+                                                if (ec) return self->read_failed(ec);
+                                                self->read_body();
+                                            });
+        }
+        read_body();
+    }
+
+    void read_body() {
+        auto on_read = [self = this->shared_from_this()](error_code ec, std::size_t) {
+            if (self->phase_ == phase::closed) return;
+            if (ec) return self->read_failed(ec);
+            self->disarm();
+            self->on_request();
+        };
+        beast_http::async_read(socket_, buffer_, *parser_, std::move(on_read));
+    }
+
+    // The stream's position is unknown after any of these, so every answer here closes the connection.
+    void read_failed(error_code ec) {
+        using beast_http::status;
+        if (timed_out_) return send(status::request_timeout, {}, {}, false, true);
+        if (ec == beast_http::error::body_limit) return send(status::payload_too_large, {}, {}, false, true);
+        if (ec.category() == make_error_code(beast_http::error::end_of_stream).category() &&
+            ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message)
+            return send(status::bad_request, {}, {}, false, true); // malformed
+        close();                                                   // the peer went away
+    }
+
+    void on_request() {
+        auto const& request = parser_->get();
+        keep_alive_ = request.keep_alive();
+        plan const p = route(request.method(), request.target(), request[beast_http::field::content_type],
+                             request.body().size(), settings().root);
+        if (p.dispatch) return dispatch(request.body());
+        send(p.status, p.content_type, std::string(p.body), request.method() == beast_http::verb::head, false);
+    }
+
+    // The on_answer of async_call: copied into asynchronous commands and called from any thread.
+    struct answer_sink {
+        std::shared_ptr<hub<Dispatcher>> owner;
+        std::weak_ptr<session> target;
+        std::uint64_t request;
+
+        void operator()(answer const& a) const {
+            if (a.kind == answer_kind::provisional) return; // spec 3.5: HTTP waits for the final answer
+            owner->deliver(target, [text = std::string(a.text), kind = a.kind, request = request](session& s) mutable {
+                s.on_answer(request, kind, std::move(text));
+            });
+        }
+    };
+
+    void dispatch(std::string_view body) {
+        phase_ = phase::answering;
+        auto const request = ++request_;
+        arm(settings().async_timeout);
+        answer_sink const sink{hub_, this->weak_from_this(), request};
+        if (!hub_->call(body, context{"http", peer_}, sink)) close(); // stopped meanwhile
+    }
+
+    void on_answer(std::uint64_t request, answer_kind kind, std::string text) {
+        // Late: the request timed out (and another may be waiting now), or the connection closed.
+        if (phase_ != phase::answering || request != request_) return;
+        disarm();
+        plan const p = reply_for(kind, text);
+        if (p.status != beast_http::status::ok) text.clear();
+        send(p.status, p.content_type, std::move(text), false, false);
+    }
+
+    void on_deadline() {
+        switch (phase_) {
+        case phase::reading: {
+            // Cancel alone may miss a composed read between two of its reads; a shut receive side ends it at once.
+            timed_out_ = true;
+            error_code ec;
+            socket_.shutdown(tcp::socket::shutdown_receive, ec);
+            socket_.cancel(ec);
+            return;
+        }
+        case phase::answering:
+            ++request_; // the answer, if it ever comes, is dropped
+            return send(beast_http::status::internal_server_error, json_type, {}, false, false);
+        case phase::closed: return;
+        default: return close(); // idle, writing, lingering
+        }
+    }
+
+    void send(beast_http::status status, std::string_view content_type, std::string body, bool head, bool close_after) {
+        phase_ = phase::writing;
+        arm(settings().read_timeout);
+        response_ = {};
+        response_.version(version_);
+        response_.result(status);
+        if (!content_type.empty()) response_.set(beast_http::field::content_type, content_type);
+        response_.body() = std::move(body);
+        response_.prepare_payload();
+        if (head) response_.body().clear(); // a HEAD response keeps its Content-Length but carries no body
+        response_.keep_alive(keep_alive_ && !close_after);
+        beast_http::async_write(socket_, response_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+            if (self->phase_ == phase::closed) return;
+            if (ec) return self->close();
+            if (!self->response_.keep_alive()) return self->linger();
+            self->read_next();
+        });
+    }
+
+    // Closing with unread input makes the kernel send a reset, which can destroy the response before the client
+    // reads it (a 413 whose body was not read, a pipelined request after Connection: close). So: shut the send
+    // side, read and discard until the peer closes, for at most a second.
+    void linger() {
+        phase_ = phase::lingering;
+        error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_send, ec);
+        arm(std::min<std::chrono::milliseconds>(settings().read_timeout, std::chrono::seconds(1)));
+        drain();
+    }
+
+    void drain() {
+        auto on_read = [self = this->shared_from_this()](error_code ec, std::size_t) {
+            if (self->phase_ == phase::closed) return;
+            if (ec) return self->close();
+            self->drain();
+        };
+        socket_.async_read_some(boost::asio::buffer(discard_), std::move(on_read));
+    }
+
+    void close() {
+        if (phase_ == phase::closed) return;
+        phase_ = phase::closed;
+        disarm();
+        error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_both, ec);
+        socket_.close(ec);
+    }
+
+    std::shared_ptr<hub<Dispatcher>> hub_;
+    tcp::socket socket_;
+    tcp::socket::executor_type const executor_; // the strand; a copy, read by hub::deliver from other threads
+    boost::asio::steady_timer timer_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+    beast_http::response<beast_http::string_body> response_;
+    std::string peer_;
+    std::array<char, 4096> discard_;
+    phase phase_ = phase::idle;
+    std::uint64_t deadline_ = 0; // the armed deadline; a timer handler armed for an older one does nothing
+    std::uint64_t request_ = 0;  // the dispatched request whose answer is awaited
+    unsigned version_ = 11;
+    bool keep_alive_ = false;
+    bool timed_out_ = false;
+};
+
+// Accepts connections on its own strand; each gets a strand of its own.
+template <class Dispatcher>
+class listener : public std::enable_shared_from_this<listener<Dispatcher>> {
+    using tcp = boost::asio::ip::tcp;
+    using error_code = boost::system::error_code;
+
+public:
+    listener(boost::asio::io_context& io, std::shared_ptr<hub<Dispatcher>> h)
+        : io_(io), hub_(std::move(h)), acceptor_(boost::asio::make_strand(io)), retry_(acceptor_.get_executor()) {}
+
+    // Binds and listens, from the thread that calls server::start (no handler runs yet). Throws.
+    tcp::endpoint open(tcp::endpoint const& where) {
+        auto fail = [&](error_code ec, char const* what) {
+            throw boost::system::system_error(ec, "mi::http: cannot " + std::string(what) + ' ' + endpoint_text(where));
+        };
+        error_code ec;
+        if (acceptor_.open(where.protocol(), ec); ec) fail(ec, "open a socket for");
+        if (acceptor_.set_option(tcp::acceptor::reuse_address(true), ec); ec) fail(ec, "set SO_REUSEADDR for");
+        if (acceptor_.bind(where, ec); ec) fail(ec, "bind");
+        if (acceptor_.listen(tcp::socket::max_listen_connections, ec); ec) fail(ec, "listen on");
+        auto const bound = acceptor_.local_endpoint(ec);
+        if (ec) fail(ec, "read the address of");
+        return bound;
+    }
+
+    void start() {
+        boost::asio::post(acceptor_.get_executor(), [self = this->shared_from_this()] { self->accept(); });
+    }
+
+    void shut() {
+        boost::asio::post(acceptor_.get_executor(), [self = this->shared_from_this()] {
+            error_code ec;
+            self->acceptor_.close(ec);
+            self->retry_.cancel();
+        });
+    }
+
+private:
+    void accept() {
+        if (!acceptor_.is_open()) return;
+        auto accepted = [self = this->shared_from_this()](error_code ec, tcp::socket s) {
+            self->on_accept(ec, std::move(s));
+        };
+        acceptor_.async_accept(boost::asio::make_strand(io_), std::move(accepted));
+    }
+
+    void on_accept(error_code ec, tcp::socket socket) {
+        if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open() || hub_->stopped()) return;
+        if (ec && ec != boost::asio::error::connection_aborted) {
+            // Out of descriptors or buffers: try again shortly instead of spinning on the error.
+            retry_.expires_after(std::chrono::milliseconds(50));
+            retry_.async_wait([self = this->shared_from_this()](error_code e) {
+                if (!e) self->accept();
+            });
+            return;
+        }
+        if (!ec) {
+            auto s = std::make_shared<session<Dispatcher>>(hub_, std::move(socket));
+            if (hub_->admit(s)) s->start(); // else the socket closes with `s`, at once
+        }
+        accept();
+    }
+
+    boost::asio::io_context& io_;
+    std::shared_ptr<hub<Dispatcher>> hub_;
+    tcp::acceptor acceptor_;
+    boost::asio::steady_timer retry_;
+};
+
+// Stands for a transport's completion in the concept below.
+struct answer_probe {
+    void operator()(answer const&) const noexcept {}
+};
+
+} // namespace detail
+
+/** What the HTTP server needs of a dispatcher: `mi::dispatcher`'s `async_call`. */
+template <class D>
+concept async_dispatcher =
+    requires(D const& d, std::string_view request, context const& ctx, detail::answer_probe on_answer) {
+        d.async_call(request, ctx, on_answer);
+    };
+
+/** JSON-RPC over HTTP/1.0 and 1.1 (spec 6.3): `POST /root` with a JSON body, answered 200 with the JSON-RPC
+    response, 202 for a notification, 500 when a command fails or an asynchronous one does not answer within
+    `options::async_timeout`, and httpd's 400/405/406 for what is not a JSON-RPC call; 413 for a body over
+    `options::body_limit`, 408 when a request does not arrive within `options::read_timeout`. Connections are
+    kept alive as the client asks.
+
+    Runs on the caller's io_context, which any number of threads may run: each connection has a strand, and
+    the dispatcher is called on it. An asynchronous command's answer may come from any thread; the io_context
+    is never blocked waiting for it.
+
+        mi::transport::background loop;
+        mi::http::server http(loop.context(), dispatcher, {.port = 8888});
+        http.start();
+
+    @tparam Dispatcher an `mi::dispatcher` (anything with its `async_call`); it must outlive the server. */
+template <class Dispatcher>
+    requires async_dispatcher<Dispatcher>
+class server {
+public:
+    /** Prepares a server; nothing is bound until `start`. */
+    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {})
+        : io_(io), hub_(std::make_shared<detail::hub<Dispatcher>>(dispatcher, std::move(o))) {}
+
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /** Stops (see `stop`). */
+    ~server() { stop(); }
+
+    /** Binds, listens and starts accepting.
+        @par Exception Safety
+        Throws `boost::system::system_error` naming the address when it is not an IP literal or cannot be
+        bound; `std::logic_error` when called twice or after `stop`. */
+    void start() {
+        if (listener_ || hub_->stopped()) throw std::logic_error("mi::http: a server starts once, before stop()");
+        auto const& o = hub_->settings();
+        boost::system::error_code ec;
+        auto const address = boost::asio::ip::make_address(o.address, ec);
+        if (ec) throw boost::system::system_error(ec, "mi::http: bad listen address '" + o.address + '\'');
+        auto l = std::make_shared<detail::listener<Dispatcher>>(io_, hub_);
+        endpoint_ = l->open({address, o.port});
+        listener_ = std::move(l);
+        listener_->start();
+    }
+
+    /** Stops accepting and closes every connection; answers still to come are dropped. Any thread may call it,
+        a command handler included. When it returns, the server no longer calls the dispatcher and posts
+        nothing more to the io_context (it waits for dispatcher calls running on other threads); the closing
+        itself runs on the io_context. Idempotent. */
+    void stop() {
+        hub_->stop();
+        if (listener_) listener_->shut();
+    }
+
+    /** The address bound by `start` (with the port chosen when `options::port` was 0). */
+    boost::asio::ip::tcp::endpoint local_endpoint() const noexcept { return endpoint_; }
+
+private:
+    boost::asio::io_context& io_;
+    std::shared_ptr<detail::hub<Dispatcher>> hub_;
+    std::shared_ptr<detail::listener<Dispatcher>> listener_;
+    boost::asio::ip::tcp::endpoint endpoint_;
+};
+
+} // namespace mi::http
