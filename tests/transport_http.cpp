@@ -128,8 +128,8 @@ constexpr auto commands = mi::command_set(
 mi::dispatcher const dispatcher(commands);
 using server_type = mi::http::server<std::remove_cvref_t<decltype(dispatcher)>>;
 
-static_assert(mi::http::async_dispatcher<std::remove_cvref_t<decltype(dispatcher)>>);
-static_assert(!mi::http::async_dispatcher<int>);
+static_assert(mi::transport::async_dispatcher<std::remove_cvref_t<decltype(dispatcher)>>);
+static_assert(!mi::transport::async_dispatcher<int>);
 
 // --- the server under test --------------------------------------------------------------------------------------
 

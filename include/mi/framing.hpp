@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -41,17 +42,29 @@ struct json_skipper {
 
 } // namespace detail
 
-/** The length of the JSON text at the start of `text` (whitespace around it included), or nullopt when it is
-    not JSON or is incomplete. For transports whose framing puts several requests in one read (FIFO): the
-    next request starts where this one ends. `max_depth` bounds nesting as the dispatcher's limits do. */
-inline std::optional<std::size_t> json_extent(std::string_view text, std::size_t max_depth = 32) {
+/** Where the JSON text at the start of some bytes stands. */
+struct json_scan {
+    enum class state {
+        complete,   ///< one whole JSON text: `length` bytes, whitespace around it included
+        incomplete, ///< the start of a JSON text (or only whitespace): more bytes may complete it
+        invalid,    ///< not JSON, whatever follows (or nested deeper than allowed)
+    };
+    state status = state::invalid;
+    std::size_t length = 0;
+};
+
+/** Scans the JSON text at the start of `text` without building it. For transports: whether a datagram is
+    JSON at all, and where one request ends when several, or half of one, arrive in one read (FIFO).
+    `max_depth` bounds nesting as the dispatcher's limits do. */
+inline json_scan scan_json(std::string_view text, std::size_t max_depth = 32) {
     boost::json::parse_options options;
     options.max_depth = max_depth;
     boost::json::basic_parser<detail::json_skipper> parser(options);
     boost::system::error_code ec;
     auto const consumed = parser.write_some(false, text.data(), text.size(), ec);
-    if (ec || !parser.done()) return std::nullopt;
-    return consumed;
+    if (!ec && parser.done()) return {json_scan::state::complete, consumed};
+    if (ec == boost::json::error::incomplete) return {json_scan::state::incomplete, 0};
+    return {json_scan::state::invalid, 0};
 }
 
 } // namespace mi

@@ -10,6 +10,7 @@
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
+#include <mi/transport/async_dispatcher.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -536,19 +537,7 @@ private:
     boost::asio::steady_timer retry_;
 };
 
-// Stands for a transport's completion in the concept below.
-struct answer_probe {
-    void operator()(answer const&) const noexcept {}
-};
-
 } // namespace detail
-
-/** What the HTTP server needs of a dispatcher: `mi::dispatcher`'s `async_call`. */
-template <class D>
-concept async_dispatcher =
-    requires(D const& d, std::string_view request, context const& ctx, detail::answer_probe on_answer) {
-        d.async_call(request, ctx, on_answer);
-    };
 
 /** JSON-RPC over HTTP/1.0 and 1.1 (spec 6.3): `POST /root` with a JSON body, answered 200 with the JSON-RPC
     response, 202 for a notification, 500 when a command fails or an asynchronous one does not answer within
@@ -566,7 +555,7 @@ concept async_dispatcher =
 
     @tparam Dispatcher an `mi::dispatcher` (anything with its `async_call`); it must outlive the server. */
 template <class Dispatcher>
-    requires async_dispatcher<Dispatcher>
+    requires mi::transport::async_dispatcher<Dispatcher>
 class server {
 public:
     /** Prepares a server; nothing is bound until `start`. */

@@ -1,0 +1,597 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+//
+// The mi_fifo transport (spec 6.1): requests written into a named pipe as `:REPLY_NAME:{json}`, each answer
+// written into the client's own reply FIFO, then that FIFO closed. POSIX only.
+#pragma once
+
+#include <mi/async.hpp>
+#include <mi/context.hpp>
+#include <mi/transport/async_dispatcher.hpp>
+#include <mi/framing.hpp>
+#include <mi/transport/detail/unix_files.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mi::fifo {
+
+/** Configuration of a FIFO server; the defaults are OpenSIPS's mi_fifo defaults. */
+struct options {
+    std::string path = "/tmp/opensips_fifo"; ///< the request FIFO, created at start and removed at stop
+    unsigned mode = 0660;                    ///< its permissions; 0 is refused and becomes 0600, as in OpenSIPS
+    std::optional<std::string> user;         ///< its owner, by name (which also sets the group) or number
+    std::optional<std::string> group;        ///< its group, by name or number
+    std::string reply_dir = "/tmp/";         ///< where reply FIFOs live; the reply name is appended literally
+    std::size_t max_request = 65536;         ///< bytes an unfinished request may occupy before it is given up
+    /// How long without traffic before the FIFO file is checked (and re-created if removed or replaced).
+    std::chrono::milliseconds check_interval{30000};
+    /// How long a reader may take to drain one answer before the server closes its reply FIFO.
+    std::chrono::milliseconds reply_timeout{10000};
+};
+
+namespace detail {
+
+using mi::transport::detail::file_id;
+using mi::transport::detail::unique_fd;
+
+// Spec 6.1: the reply path (reply_dir + name) must be shorter than this.
+inline constexpr std::size_t max_reply_path = 128;
+// Spec 6.1: a reply FIFO that has no reader yet is retried 4 times, 80 ms apart.
+inline constexpr int open_retries = 4;
+inline constexpr std::chrono::milliseconds open_retry_delay{80};
+// What a failed answer is written as (spec 3.5).
+inline constexpr std::string_view failed_text = "failed to build response";
+
+enum class frame_status {
+    empty,      ///< nothing but whitespace
+    incomplete, ///< the start of a request; its end has not arrived
+    garbage,    ///< not a frame: does not start with ':' or has no second ':' where one must be
+    bad_json,   ///< a reply name, then text that is not JSON
+    complete,   ///< a reply name and one JSON text
+};
+
+struct frame {
+    frame_status status = frame_status::empty;
+    bool has_name = false; // the second ':' was found
+    std::string_view name;
+    std::size_t json_begin = 0;
+    std::size_t end = 0; // where the next frame starts (complete frames)
+};
+
+// Spec 6.1 framing: leading whitespace, ':', the reply name up to the next ':', then one JSON text (which
+// scan_json delimits, so several frames may follow each other in one write; a request split over two
+// reads waits for its end instead of being answered -32700).
+inline frame next_frame(std::string_view buffer) {
+    frame f;
+    std::size_t const start = buffer.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return f;
+    if (buffer[start] != ':') {
+        f.status = frame_status::garbage;
+        return f;
+    }
+    std::size_t const colon = buffer.find(':', start + 1);
+    if (colon == std::string_view::npos) {
+        f.status = buffer.size() - start > max_reply_path + 1 ? frame_status::garbage : frame_status::incomplete;
+        return f;
+    }
+    f.has_name = true;
+    f.name = buffer.substr(start + 1, colon - start - 1);
+    f.json_begin = colon + 1;
+    std::string_view const json = buffer.substr(f.json_begin);
+    auto const scanned = scan_json(json);
+    if (scanned.status == json_scan::state::complete) {
+        f.status = frame_status::complete;
+        f.end = f.json_begin + scanned.length;
+    } else {
+        f.status = scanned.status == json_scan::state::incomplete ? frame_status::incomplete : frame_status::bad_json;
+        f.end = buffer.size();
+    }
+    return f;
+}
+
+// Spec 6.1: a name with '.', '/' or '\' could reach outside reply_dir; such a request is dropped.
+inline bool reply_name_allowed(std::string_view name, std::string_view reply_dir) {
+    return name.find_first_of("./\\") == std::string_view::npos && reply_dir.size() + name.size() < max_reply_path;
+}
+
+enum class open_result { opened, retry, refused };
+
+// Opens a reply FIFO for writing without blocking. Refuses anything that is not a FIFO of its own: a symlink
+// (O_NOFOLLOW), a regular file or device (checked before opening, so opening has no side effect), a FIFO with
+// a second name (st_nlink), or a file swapped in between the check and the open (fstat of the opened fd).
+inline open_result open_reply(std::string const& path, unique_fd& out) {
+    struct stat before{};
+    if (::lstat(path.c_str(), &before) != 0) return errno == ENOENT ? open_result::retry : open_result::refused;
+    if (!S_ISFIFO(before.st_mode) || before.st_nlink != 1) return open_result::refused;
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return errno == ENXIO || errno == ENOENT || errno == EINTR ? open_result::retry : open_result::refused;
+    struct stat opened{};
+    if (::fstat(fd.get(), &opened) != 0 || !S_ISFIFO(opened.st_mode) || opened.st_nlink != 1 ||
+        mi::transport::detail::id_of(opened) != mi::transport::detail::id_of(before))
+        return open_result::refused;
+    out = std::move(fd);
+    return open_result::opened;
+}
+
+struct request_fifo {
+    unique_fd read_end;
+    unique_fd write_end; // held so that clients closing their ends never makes the read end see EOF
+    file_id id;
+};
+
+// Creates the request FIFO. It is made 0600 (no window in which others may open it), opened at both ends,
+// then given its owner and finally its mode through the descriptor, so a file swapped in at the path is never
+// the one changed.
+inline request_fifo create_request_fifo(options const& o, mi::transport::detail::owner const& owner) {
+    using mi::transport::detail::throw_errno;
+    mi::transport::detail::remove_stale(o.path, "mi::fifo");
+    if (::mkfifo(o.path.c_str(), 0600) != 0) throw_errno(errno, "mi::fifo: mkfifo " + o.path);
+    request_fifo f;
+    try {
+        f.read_end.reset(::open(o.path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+        if (!f.read_end) throw_errno(errno, "mi::fifo: opening " + o.path);
+        struct stat st{};
+        if (::fstat(f.read_end.get(), &st) != 0 || !S_ISFIFO(st.st_mode))
+            throw_errno(EEXIST, "mi::fifo: " + o.path + " was replaced while being created");
+        f.id = mi::transport::detail::id_of(st);
+        // the umask may have taken the owner's own bits; the write end below needs them
+        if (::fchmod(f.read_end.get(), 0600) != 0) throw_errno(errno, "mi::fifo: chmod " + o.path);
+        f.write_end.reset(::open(o.path.c_str(), O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
+        struct stat wst{};
+        if (!f.write_end || ::fstat(f.write_end.get(), &wst) != 0 || mi::transport::detail::id_of(wst) != f.id)
+            throw_errno(f.write_end ? EEXIST : errno, "mi::fifo: opening " + o.path + " for writing");
+        if (owner.any() && ::fchown(f.read_end.get(), owner.uid, owner.gid) != 0)
+            throw_errno(errno, "mi::fifo: chown " + o.path);
+        if (::fchmod(f.read_end.get(), mi::transport::detail::effective_mode(o.mode)) != 0)
+            throw_errno(errno, "mi::fifo: chmod " + o.path);
+    } catch (...) {
+        if (f.read_end) mi::transport::detail::remove_if_ours(o.path, f.id);
+        throw;
+    }
+    return f;
+}
+
+// The shared state of one server. Handlers run on any thread of the io_context; one mutex guards everything
+// here and is never held while a command runs. Handlers hold a shared_ptr to it, so it outlives the last one.
+template <class Dispatcher>
+class fifo_server : public std::enable_shared_from_this<fifo_server<Dispatcher>> {
+public:
+    fifo_server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o)
+        : io_(io), dispatcher_(dispatcher), options_(std::move(o)), check_timer_(io), chunk_(65536) {}
+
+    void start() {
+        std::unique_lock lock(mutex_);
+        if (running_ || stopped_) throw std::logic_error("mi::fifo::server: start() called twice or after stop()");
+        owner_ = mi::transport::detail::resolve_owner(options_.user, options_.group, "mi::fifo");
+        auto f = create_request_fifo(options_, owner_);
+        auto const id = f.id;
+        try {
+            use(std::move(f));
+        } catch (...) {
+            mi::transport::detail::remove_if_ours(options_.path, id);
+            throw;
+        }
+        running_ = true;
+        start_read();
+        arm_check();
+    }
+
+    void stop() noexcept {
+        std::unique_lock lock(mutex_);
+        stopped_ = true;
+        if (!std::exchange(running_, false)) return;
+        ++generation_;
+        check_timer_.cancel();
+        reader_.reset(); // pending reads complete with operation_aborted and find the server stopped
+        writer_.reset();
+        for (auto const& job : jobs_) {
+            job->timer.cancel();
+            job->out.reset();
+            job->pending.clear();
+        }
+        jobs_.clear();
+        buffer_.clear();
+        mi::transport::detail::remove_if_ours(options_.path, id_);
+    }
+
+private:
+    // One request that has a reply FIFO: its answers, written one at a time, each with its own open and close.
+    struct reply_job {
+        reply_job(boost::asio::io_context& io, std::string n, std::string p) : name(std::move(n)), path(std::move(p)), timer(io) {}
+        std::string name;
+        std::string path;
+        std::optional<boost::asio::posix::stream_descriptor> out;
+        boost::asio::steady_timer timer; // open retries, then the write deadline
+        std::deque<std::string> pending; // answers not yet written, in order
+        std::size_t written = 0;         // of pending.front()
+        unsigned op = 0;                 // bumped whenever a timer or wait handler becomes stale
+        int attempts = 0;
+        bool started = false;  // the command was run (before: opening the reply FIFO gates running it)
+        bool writing = false;  // pending.front() is being opened or written
+        bool finished = false; // the final answer is in `pending` or written
+    };
+    using job_ptr = std::shared_ptr<reply_job>;
+    using lock_type = std::unique_lock<std::mutex>;
+
+    void use(request_fifo f) {
+        reader_.emplace(io_, f.read_end.get());
+        f.read_end.release();
+        writer_ = std::move(f.write_end);
+        id_ = f.id;
+        reading_ = false;
+        buffer_.clear();
+        kept_ = 0;
+    }
+
+    // --- reading -------------------------------------------------------------------------------------------
+
+    void start_read() {
+        if (reading_ || !reader_) return;
+        reading_ = true;
+        reader_->async_read_some(boost::asio::buffer(chunk_),
+                                 [self = this->shared_from_this(), generation = generation_](
+                                     boost::system::error_code ec, std::size_t n) { self->on_read(generation, ec, n); });
+    }
+
+    void on_read(unsigned generation, boost::system::error_code ec, std::size_t n) {
+        lock_type lock(mutex_);
+        if (!running_ || generation != generation_) return;
+        reading_ = false;
+        active_ = true;
+        if (ec) {
+            // EOF cannot happen while we hold a write end; any failure means the FIFO is not what it was.
+            if (ec != boost::asio::error::operation_aborted && recreate()) start_read();
+            return;
+        }
+        kept_ = buffer_.size();
+        flush_ = false; // an unfinished request may end in these bytes
+        buffer_.append(chunk_.data(), n);
+        process(lock);
+    }
+
+    // Frames and runs the requests in buffer_, in order. A request whose reply FIFO is not open yet pauses the
+    // rest (as OpenSIPS's single process does) until the open succeeds or is given up; reading resumes once
+    // the buffer holds no complete request.
+    void process(lock_type& lock) {
+        if (processing_ || waiting_) return;
+        processing_ = true;
+        while (running_) {
+            frame const f = next_frame(buffer_);
+            bool const overflow = f.status == frame_status::incomplete && (flush_ || buffer_.size() > options_.max_request);
+            if (f.status == frame_status::empty || (f.status == frame_status::incomplete && !overflow)) {
+                if (f.status == frame_status::empty) buffer_.clear(), kept_ = 0;
+                break;
+            }
+            if (f.status == frame_status::garbage || (overflow && !f.has_name)) {
+                discard_bad_frame();
+                continue;
+            }
+            std::string name(f.name);
+            if (f.status != frame_status::complete) {
+                // OpenSIPS drops unparsable text silently and its client then waits forever; where the reply
+                // FIFO is known, the dispatcher's -32700 tells it instead. The rest of that read is dropped.
+                std::string text(std::string_view(buffer_).substr(f.json_begin));
+                discard_bad_frame();
+                if (!name.empty() && reply_name_allowed(name, options_.reply_dir) && begin(lock, name, text)) break;
+                continue;
+            }
+            std::string text(std::string_view(buffer_).substr(f.json_begin, f.end - f.json_begin));
+            consume(f.end);
+            if (name.empty()) run(lock, nullptr, name, text); // `::` runs the command and sends nothing
+            else if (reply_name_allowed(name, options_.reply_dir) && begin(lock, name, text)) break;
+        }
+        flush_ = false;
+        processing_ = false;
+        if (running_ && !waiting_) start_read();
+    }
+
+    void consume(std::size_t n) {
+        buffer_.erase(0, n);
+        kept_ = kept_ > n ? kept_ - n : 0;
+    }
+
+    // A request that cannot be framed. If it began in bytes kept from an earlier read, it is that unfinished
+    // request which went wrong: drop it and read the newest bytes afresh, for they likely start another
+    // client's request. Otherwise drop everything.
+    void discard_bad_frame() {
+        if (kept_ > 0 && kept_ < buffer_.size()) buffer_.erase(0, kept_);
+        else buffer_.clear();
+        kept_ = 0;
+    }
+
+    // Opens the reply FIFO, then runs the command (spec 6.1: no reader, no run). True when the open has to be
+    // retried later: processing waits for it.
+    bool begin(lock_type& lock, std::string const& name, std::string text) {
+        auto job = std::make_shared<reply_job>(io_, name, options_.reply_dir + name);
+        switch (open_now(*job)) {
+        case open_result::opened:
+            jobs_.insert(job);
+            run(lock, job, job->name, text);
+            return false;
+        case open_result::refused: return false;
+        case open_result::retry: break;
+        }
+        jobs_.insert(job);
+        job_text_ = std::move(text);
+        waiting_ = true;
+        retry_later(job);
+        return true;
+    }
+
+    void run(lock_type& lock, job_ptr const& job, std::string const& name, std::string const& text) {
+        if (job) job->started = true;
+        mi::context const ctx{"fifo", name};
+        lock.unlock();
+        if (job) {
+            dispatcher_.async_call(text, ctx,
+                                   [self = this->shared_from_this(), job](answer const& a) { self->on_answer(job, a); });
+        } else {
+            dispatcher_.async_call(text, ctx, [](answer const&) {});
+        }
+        lock.lock();
+    }
+
+    // --- answering -----------------------------------------------------------------------------------------
+
+    // Any thread; the dispatcher never calls it with our mutex held (commands run without it).
+    void on_answer(job_ptr const& job, answer const& a) {
+        lock_type lock(mutex_);
+        if (!running_ || job->finished) return;
+        if (a.kind == answer_kind::failed) job->pending.emplace_back(failed_text);
+        else job->pending.emplace_back(a.text); // empty: a notification, opened and closed without a byte
+        job->finished = a.kind != answer_kind::provisional;
+        if (!job->writing) pump(job);
+    }
+
+    // Writes the job's answers in order, each by open, write, close.
+    void pump(job_ptr const& job) {
+        while (running_) {
+            if (job->pending.empty()) {
+                job->writing = false;
+                if (job->finished) jobs_.erase(job);
+                return;
+            }
+            job->writing = true;
+            if (!job->out) {
+                auto const r = open_now(*job);
+                if (r == open_result::retry) return retry_later(job);
+                if (r == open_result::refused) { // this answer is lost; the next one tries afresh
+                    job->pending.pop_front();
+                    job->attempts = 0;
+                    continue;
+                }
+            }
+            if (job->pending.front().empty()) {
+                end_answer(job);
+                continue;
+            }
+            job->written = 0;
+            ++job->op;
+            job->timer.expires_after(options_.reply_timeout);
+            job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+                lock_type lock(self->mutex_);
+                if (ec || !self->running_ || op != job->op) return;
+                self->end_answer(job); // the reader stopped reading: give up this answer
+                self->pump(job);
+            });
+            return write_more(job);
+        }
+    }
+
+    // Non-blocking writes until the answer is out; a full pipe waits for the reader without holding a thread.
+    void write_more(job_ptr const& job) {
+        std::string const& text = job->pending.front();
+        while (job->written < text.size()) {
+            ssize_t const n = mi::transport::detail::write_no_sigpipe(job->out->native_handle(), text.data() + job->written,
+                                                                      text.size() - job->written);
+            if (n > 0) {
+                job->written += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                job->out->async_wait(boost::asio::posix::descriptor_base::wait_write,
+                                     [self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+                                         lock_type lock(self->mutex_);
+                                         if (!self->running_ || op != job->op) return;
+                                         if (ec) self->end_answer(job);
+                                         else return self->write_more(job);
+                                         self->pump(job);
+                                     });
+                return;
+            }
+            break; // EPIPE: the reader went away
+        }
+        end_answer(job);
+        pump(job);
+    }
+
+    // Closes the reply FIFO (the reader sees EOF) and forgets the answer.
+    void end_answer(job_ptr const& job) {
+        ++job->op;
+        job->timer.cancel();
+        job->out.reset();
+        job->attempts = 0;
+        if (!job->pending.empty()) job->pending.pop_front();
+    }
+
+    // --- opening reply FIFOs -------------------------------------------------------------------------------
+
+    open_result open_now(reply_job& job) {
+        unique_fd fd;
+        auto r = open_reply(job.path, fd);
+        if (r == open_result::retry && ++job.attempts > open_retries) r = open_result::refused;
+        if (r == open_result::opened) {
+            job.attempts = 0;
+            try {
+                job.out.emplace(io_, fd.get());
+                fd.release();
+            } catch (...) {
+                return open_result::refused; // the reactor could not take it; fd closes itself
+            }
+        }
+        return r;
+    }
+
+    // Waits 80 ms on a timer, never on the io thread, then tries the open again.
+    void retry_later(job_ptr const& job) {
+        ++job->op;
+        job->timer.expires_after(open_retry_delay);
+        job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+            lock_type lock(self->mutex_);
+            if (ec || !self->running_ || op != job->op) return;
+            self->retry(lock, job);
+        });
+    }
+
+    void retry(lock_type& lock, job_ptr const& job) {
+        auto const r = open_now(*job);
+        if (r == open_result::retry) return retry_later(job);
+        if (job->started) {
+            if (r == open_result::refused) job->pending.pop_front(), job->attempts = 0;
+            return pump(job);
+        }
+        // the request that paused processing: run it if its reply FIFO opened, then carry on framing
+        waiting_ = false;
+        if (r == open_result::opened) run(lock, job, job->name, std::exchange(job_text_, {}));
+        else {
+            jobs_.erase(job);
+            job_text_.clear();
+        }
+        process(lock);
+    }
+
+    // --- keeping the FIFO there ----------------------------------------------------------------------------
+
+    void arm_check() {
+        check_timer_.expires_after(options_.check_interval);
+        check_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+            if (ec) return;
+            lock_type lock(self->mutex_);
+            if (self->running_) self->check(lock);
+        });
+    }
+
+    // After a quiet interval: answer (-32700) a request whose end never came, and make sure the path still
+    // names our FIFO (spec 6.1: re-created if removed or replaced).
+    void check(lock_type& lock) {
+        bool const idle = !std::exchange(active_, false);
+        if (idle && !processing_ && !waiting_) {
+            if (!buffer_.empty()) {
+                flush_ = true;
+                process(lock);
+            }
+            if (running_ && (!intact() || !reading_) && recreate()) start_read();
+        }
+        if (running_) arm_check();
+    }
+
+    bool intact() const {
+        struct stat st{};
+        return ::lstat(options_.path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode) && st.st_nlink == 1 &&
+               mi::transport::detail::id_of(st) == id_;
+    }
+
+    // False when it cannot be done now (say, something that is not ours is at the path); the next check retries.
+    bool recreate() {
+        if (processing_ || waiting_) return false;
+        try {
+            auto f = create_request_fifo(options_, owner_);
+            ++generation_; // the old read's completion, if any, is stale
+            use(std::move(f));
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+
+    boost::asio::io_context& io_;
+    Dispatcher const& dispatcher_;
+    options const options_;
+    mi::transport::detail::owner owner_;
+
+    std::mutex mutex_;
+    bool running_ = false;
+    bool stopped_ = false;
+    std::optional<boost::asio::posix::stream_descriptor> reader_;
+    unique_fd writer_;
+    file_id id_;
+    unsigned generation_ = 0; // of the request FIFO; bumped when it is re-created or the server stops
+    boost::asio::steady_timer check_timer_;
+    bool active_ = false; // traffic since the last check
+
+    std::vector<char> chunk_; // one read
+    std::string buffer_;      // bytes read and not yet framed
+    std::size_t kept_ = 0;    // of buffer_, the bytes kept from earlier reads (an unfinished request)
+    bool reading_ = false;
+    bool processing_ = false;
+    bool waiting_ = false;  // processing waits for a reply FIFO to open
+    bool flush_ = false;    // the check found an unfinished request: give it up
+    std::string job_text_;  // the request of that reply FIFO
+    std::set<job_ptr> jobs_; // requests with answers still to write
+};
+
+} // namespace detail
+
+/** Serves a dispatcher over a FIFO, as OpenSIPS's mi_fifo does (spec 6.1), on the caller's io_context.
+
+    Clients write `:REPLY_NAME:{json}` into the request FIFO (`options::path`); several such frames may come in
+    one write, and `::{json}` runs a command without a reply. Each answer is written compactly into
+    `options::reply_dir` + REPLY_NAME, which the client created with mkfifo, then that FIFO is closed; an
+    asynchronous command's provisional and final answers are each such a cycle. Handlers see
+    `mi::context{"fifo", REPLY_NAME}`.
+
+    Unlike OpenSIPS, a request that is not JSON but names its reply FIFO is answered -32700 instead of leaving
+    the client waiting, and requests may be longer than 4096 bytes (up to `options::max_request`).
+
+    Any number of threads may run the io_context. The dispatcher must outlive the server.
+
+    @tparam Dispatcher an `mi::dispatcher`, or anything with its `async_call`. */
+template <mi::transport::async_dispatcher Dispatcher>
+class server {
+public:
+    /** @param io the io_context the server's I/O runs on
+        @param dispatcher answers requests; kept by reference
+        @param o where the FIFO is, its permissions and owner, and the server's limits */
+    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {})
+        : impl_(std::make_shared<detail::fifo_server<Dispatcher>>(io, dispatcher, std::move(o))) {}
+
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /** Stops the server (see `stop`). */
+    ~server() { stop(); }
+
+    /** Creates the request FIFO (removing a FIFO or socket left at its path; anything else there is an error)
+        with its mode and owner, and starts reading it.
+        @par Exception Safety Strong: throws `std::system_error` if the FIFO cannot be created, opened or
+        given its owner, `std::logic_error` if called twice. */
+    void start() { impl_->start(); }
+
+    /** Closes the FIFO and every open reply FIFO, and removes the FIFO file it created. Answers still to come
+        are dropped. Safe from any thread, including from a command; a stopped server cannot be restarted. */
+    void stop() noexcept { impl_->stop(); }
+
+private:
+    std::shared_ptr<detail::fifo_server<Dispatcher>> impl_;
+};
+
+} // namespace mi::fifo
