@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+# Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+# SPDX-License-Identifier: BSL-1.0
+"""Integration test of mi_daemon with real clients: curl for HTTP, python3's standard library for FIFO, UDP
+and UNIX datagrams, sending the exact bytes opensips-cli / python-opensips send (spec 7.1-7.4). The daemon
+runs on 127.0.0.1 and files in a fresh temp dir, and is stopped by its pid.
+
+usage: daemon_test.py PATH/TO/mi_daemon PATH/TO/mi-cli"""
+
+import json
+import os
+import random
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+DAEMON = None
+CLI = None
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def opensips_request(method, params=None, rid=None):
+    """The request python-opensips builds: json.dumps defaults, member order fixed, params {} when empty."""
+    return json.dumps({"jsonrpc": "2.0", "id": str(random.randint(0, 32767)) if rid is None else rid,
+                       "method": method, "params": params or {}})
+
+
+class Daemon:
+    def __init__(self, workdir):
+        self.dir = workdir
+        self.http_port = free_port()
+        self.udp_port = free_port(socket.SOCK_DGRAM)
+        self.fifo = os.path.join(workdir, "opensips_fifo")
+        self.unix = os.path.join(workdir, "opensips.sock")
+        self.log = open(os.path.join(workdir, "daemon.log"), "w+")
+        self.process = subprocess.Popen(
+            [DAEMON, "--http", f"127.0.0.1:{self.http_port}", "--fifo", self.fifo, "--reply-dir", workdir + "/",
+             "--udp", f"127.0.0.1:{self.udp_port}", "--unix", self.unix, "--threads", "2"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("mi_daemon exited: " + self.output())
+            if os.path.exists(self.fifo) and os.path.exists(self.unix) and self._http_up():
+                return
+            time.sleep(0.05)
+        raise RuntimeError("mi_daemon did not come up: " + self.output())
+
+    def _http_up(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    # --- the clients ---------------------------------------------------------------------------------------
+
+    def curl(self, body=None, method="POST", content_type="application/json", path="/mi", extra=()):
+        """Status, content type and body of one curl call."""
+        command = ["curl", "-s", "-o", "-", "-w", "\n%{http_code} %{content_type}", "-X", method,
+                   f"http://127.0.0.1:{self.http_port}{path}", "--max-time", "10", *extra]
+        if content_type:
+            command += ["-H", f"Content-Type: {content_type}"]
+        if body is not None:
+            command += ["--data-binary", body]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        body_text, _, status_line = out.rpartition("\n")
+        status, _, ctype = status_line.partition(" ")
+        return int(status), ctype, body_text
+
+    def fifo_call(self, payload, reply_name=None, timeout=5.0, answers=1):
+        """python-opensips' FIFO client (spec 7.2): mkfifo the reply FIFO, write `:name:json`, read the reply."""
+        name = reply_name or "opensips_fifo_reply_%d_%s" % (os.getpid(), str(time.time()).replace(".", "_"))
+        reply_path = os.path.join(self.dir, name)
+        if os.path.exists(reply_path):
+            os.unlink(reply_path)
+        os.mkfifo(reply_path)
+        os.chmod(reply_path, 0o666)
+        try:
+            fd = os.open(self.fifo, os.O_WRONLY)
+            os.write(fd, (":" + name + ":" + payload).encode())
+            os.close(fd)
+            return [self._read_reply(reply_path, timeout) for _ in range(answers)]
+        finally:
+            os.unlink(reply_path)
+
+    @staticmethod
+    def _read_reply(path, timeout):
+        """Opens the reply FIFO for reading as python-opensips does (blocking until the server opens it) and
+        reads to EOF, in a thread so that a missing reply fails the test instead of hanging it."""
+        box = {}
+
+        def read():
+            with open(path, "rb") as f:
+                box["data"] = f.read()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if reader.is_alive():
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # releases the reader
+            reader.join()
+            raise TimeoutError("no reply on " + path)
+        return box["data"].decode()
+
+    def udp_call(self, payload, timeout=2.0, answers=1):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(timeout)
+            s.sendto(payload.encode() if isinstance(payload, str) else payload, ("127.0.0.1", self.udp_port))
+            return [s.recvfrom(65535)[0].decode() for _ in range(answers)]
+
+    def unix_call(self, payload, timeout=2.0, answers=1):
+        reply = os.path.join(self.dir, "opensips_mi_reply_%08x" % random.getrandbits(32))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+            s.bind(reply)
+            try:
+                s.settimeout(timeout)
+                s.sendto(payload.encode(), self.unix)
+                return [s.recvfrom(65535)[0].decode() for _ in range(answers)]
+            finally:
+                os.unlink(reply)
+
+
+def result_of(text):
+    reply = json.loads(text)
+    assert "result" in reply, text
+    return reply["result"]
+
+
+class DaemonTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mi_daemon_test_")
+        cls.d = Daemon(cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        leftovers = [f for f in os.listdir(cls.tmp.name) if f not in ("daemon.log",)]
+        cls.tmp.cleanup()
+        assert not leftovers, "files left after stop: %s" % leftovers
+
+    # --- HTTP (spec 6.3) ---------------------------------------------------------------------------------------
+
+    def test_http_answers_200_with_json(self):
+        status, ctype, body = self.d.curl(opensips_request("uptime", rid="7"))
+        self.assertEqual(status, 200)
+        self.assertTrue(ctype.startswith("application/json"), ctype)
+        self.assertEqual(json.loads(body)["id"], "7")
+        self.assertIn("Up time", result_of(body))
+
+    def test_http_errors_are_200_too(self):
+        for request, code in ((opensips_request("no_such"), -32601), ("not json", -32700),
+                              ('{"jsonrpc":"2.0","id":1}', -32600),
+                              (opensips_request("log_level", [1, 2, 3]), -32602)):
+            status, _, body = self.d.curl(request)
+            self.assertEqual(status, 200, request)
+            self.assertEqual(json.loads(body)["error"]["code"], code, request)
+
+    def test_http_notification_is_202(self):
+        status, _, body = self.d.curl('{"jsonrpc":"2.0","method":"uptime"}')
+        self.assertEqual((status, body), (202, ""))
+
+    def test_http_status_codes(self):
+        self.assertEqual(self.d.curl("", method="POST")[0], 400)                # empty body
+        self.assertEqual(self.d.curl(None, method="GET", content_type=None)[0], 405)
+        status, ctype, body = self.d.curl(None, method="PUT", content_type=None)
+        self.assertEqual(status, 406)
+        self.assertIn("text/html", ctype)
+        self.assertEqual(self.d.curl(opensips_request("uptime"), path="/elsewhere")[0], 400)
+        self.assertEqual(self.d.curl(opensips_request("uptime"), content_type="application/x-www-form-urlencoded")[0], 400)
+        big = os.path.join(self.d.dir, "big.json")
+        with open(big, "w") as f:
+            f.write("[" + "1," * 600000 + "1]")                                    # over the 1 MiB default
+        self.assertEqual(self.d.curl("@" + big)[0], 413)
+        os.unlink(big)
+
+    def test_http_keep_alive_serves_several_requests_on_one_connection(self):
+        url = f"http://127.0.0.1:{self.d.http_port}/mi"
+        out = subprocess.run(["curl", "-s", "-v", "-H", "Content-Type: application/json", "--data-binary",
+                              opensips_request("pwd"), url, "--next", "-H", "Content-Type: application/json",
+                              "--data-binary", opensips_request("arg"), url], capture_output=True, text=True)
+        self.assertIn("Re-using existing connection", out.stderr)
+
+    # --- FIFO (spec 6.1, 7.2) ----------------------------------------------------------------------------------
+
+    def test_fifo_with_the_exact_opensips_cli_bytes(self):
+        (reply,) = self.d.fifo_call('{"jsonrpc": "2.0", "id": "1234", "method": "which", "params": {}}')
+        self.assertNotIn("\n", reply)
+        self.assertIn("get_statistics", result_of(reply))
+        self.assertEqual(json.loads(reply)["id"], "1234")
+
+    def test_fifo_notification_gives_an_empty_reply(self):
+        (reply,) = self.d.fifo_call('{"jsonrpc": "2.0", "method": "uptime", "params": {}}')
+        self.assertEqual(reply, "")
+
+    def test_fifo_bad_json_is_answered_with_parse_error(self):
+        (reply,) = self.d.fifo_call("{not json")
+        self.assertEqual(json.loads(reply)["error"]["code"], -32700)
+
+    def test_fifo_async_command_gives_provisional_then_final(self):
+        replies = self.d.fifo_call(opensips_request("async_echo", {"text": "done", "delay_ms": "100"}), answers=2)
+        self.assertEqual([result_of(r) for r in replies], ["working", "done"])
+
+    # --- datagrams (spec 6.2, 7.3) -----------------------------------------------------------------------------
+
+    def test_udp(self):
+        (reply,) = self.d.udp_call(opensips_request("version", rid="5"))
+        self.assertIn("Server", result_of(reply))
+        self.assertEqual(self.d.udp_call("this is not json"), ["400 Parse_error"])
+
+    def test_unix(self):
+        (reply,) = self.d.unix_call(opensips_request("ps"))
+        self.assertTrue(result_of(reply)["Processes"])
+
+    def test_datagram_async(self):
+        replies = self.d.udp_call(opensips_request("async_echo", ["later", 50]), answers=2)
+        self.assertEqual([result_of(r) for r in replies], ["working", "later"])
+
+    # --- the daemon's own state ----------------------------------------------------------------------------------
+
+    def test_statistics_count_requests_per_transport(self):
+        before = result_of(self.d.curl(opensips_request("get_statistics", {"statistics": ["mi:"]}))[2])
+        self.d.udp_call(opensips_request("pwd"))
+        self.d.fifo_call(opensips_request("pwd"))
+        after = result_of(self.d.curl(opensips_request("get_statistics", {"statistics": ["mi:"]}))[2])
+        self.assertEqual(after["mi:datagram_requests"], before["mi:datagram_requests"] + 1)
+        self.assertEqual(after["mi:fifo_requests"], before["mi:fifo_requests"] + 1)
+        self.assertEqual(after["mi:http_requests"], before["mi:http_requests"] + 1)
+
+    def test_log_level_changes_the_daemons_log(self):
+        self.assertEqual(result_of(self.d.curl(opensips_request("log_level", {"level": "4"}))[2]),
+                         {"New global log level": 4})
+        levels = result_of(self.d.curl(opensips_request("log_level"))[2])["Processes"]
+        self.assertTrue(all(p["Log level"] == 4 for p in levels))
+        self.d.curl(opensips_request("log_level", {"level": "3"}))
+
+
+class CliTest(unittest.TestCase):
+    """mi-cli, as `opensips-cli -x mi` (spec 7.6), over each of the four transports."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mi_cli_test_")
+        cls.d = Daemon(cls.tmp.name)
+        cls.transports = {
+            "fifo": ["--fifo", cls.d.fifo, "--reply-dir", cls.tmp.name + "/"],
+            "udp": ["--udp", f"127.0.0.1:{cls.d.udp_port}"],
+            "unix": ["--unix", cls.d.unix],
+            "http": ["--http", f"http://127.0.0.1:{cls.d.http_port}/mi"],
+        }
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.tmp.cleanup()
+
+    def cli(self, transport, *words):
+        return subprocess.run([CLI, *self.transports[transport], *words], capture_output=True, text=True, timeout=30)
+
+    def test_every_transport_runs_a_command_and_pretty_prints_it(self):
+        for transport in self.transports:
+            with self.subTest(transport=transport):
+                run = self.cli(transport, "version")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertTrue(run.stdout.startswith('{\n    "Server": "mi_daemon'), run.stdout)
+
+    def test_named_and_array_arguments(self):
+        run = self.cli("http", "log_level", "level=3")
+        self.assertEqual(json.loads(run.stdout), {"New global log level": 3})
+        run = self.cli("udp", "get_statistics", "core:", "mi:")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("core:rcv_requests", json.loads(run.stdout))
+        run = self.cli("fifo", "get_statistics", "statistics=rcv_requests errors")
+        self.assertEqual(set(json.loads(run.stdout)), {"core:rcv_requests", "mi:errors"})
+
+    def test_a_command_which_does_not_list_is_refused_locally(self):
+        run = self.cli("unix", "nosuch")
+        self.assertEqual(run.returncode, 255)
+        self.assertIn("no command 'nosuch' in module 'mi'", run.stderr)
+
+    def test_an_error_is_printed_as_opensips_cli_does(self):
+        run = self.cli("http", "log_level", "1", "999999999")
+        self.assertEqual(run.returncode, 255)
+        self.assertIn("command 'log_level' returned: Error executing command: -32602: Invalid params (Bad PID)",
+                      run.stderr)
+
+    def test_no_daemon_is_a_failure(self):
+        run = subprocess.run([CLI, "--fifo", os.path.join(self.tmp.name, "absent"), "uptime"], capture_output=True,
+                             text=True, timeout=30)
+        self.assertEqual(run.returncode, 255)
+
+
+class KillTest(unittest.TestCase):
+    def test_kill_answers_then_stops_and_removes_its_files(self):
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_kill_") as workdir:
+            d = Daemon(workdir)
+            try:
+                status, _, body = d.curl(opensips_request("kill"))
+                self.assertEqual((status, result_of(body)), (200, "OK"))
+                self.assertEqual(d.process.wait(timeout=10), 0)
+                self.assertFalse(os.path.exists(d.fifo))
+                self.assertFalse(os.path.exists(d.unix))
+            finally:
+                d.stop()
+
+
+if __name__ == "__main__":
+    DAEMON = os.path.abspath(sys.argv.pop(1))
+    CLI = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
