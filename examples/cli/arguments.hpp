@@ -137,7 +137,7 @@ inline void pretty(std::string& out, boost::json::value const& v, int depth = 0)
         for (std::size_t i = 0; i < s.size(); ++i) {
             unsigned char const c = static_cast<unsigned char>(s[i]);
             auto hex = [&](unsigned code) {
-                char buf[8];
+                char buf[16];
                 std::snprintf(buf, sizeof buf, "\\u%04x", code);
                 out += buf;
             };

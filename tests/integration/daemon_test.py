@@ -10,6 +10,7 @@ usage: daemon_test.py PATH/TO/mi_daemon PATH/TO/mi-cli"""
 import json
 import os
 import random
+import select
 import signal
 import socket
 import stat
@@ -128,6 +129,36 @@ class Daemon:
             reader.join()
             raise TimeoutError("no reply on " + path)
         return box["data"].decode()
+
+    def fifo_call_ready(self, payload, name, timeout=10.0):
+        """A FIFO client that opens its reply FIFO before writing the request (as mi::client does), so that
+        the daemon finds a reader at once instead of retrying its open 80 ms later."""
+        reply_path = os.path.join(self.dir, name)
+        os.mkfifo(reply_path, 0o666)
+        try:
+            reader = os.open(reply_path, os.O_RDONLY | os.O_NONBLOCK)
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY)
+                os.write(fd, (":" + name + ":" + payload).encode())
+                os.close(fd)
+                poller = select.poll()
+                poller.register(reader, select.POLLIN)
+                data = b""
+                deadline = time.monotonic() + timeout
+                while time.monotonic() < deadline:
+                    events = poller.poll(max(1, int((deadline - time.monotonic()) * 1000)))
+                    if not events:
+                        break
+                    chunk = os.read(reader, 65536)
+                    if chunk:
+                        data += chunk
+                    elif events[0][1] & select.POLLHUP:
+                        return data.decode()
+                raise TimeoutError("no reply on " + reply_path)
+            finally:
+                os.close(reader)
+        finally:
+            os.unlink(reply_path)
 
     def udp_call(self, payload, timeout=2.0, answers=1):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -315,6 +346,70 @@ class CliTest(unittest.TestCase):
         run = subprocess.run([CLI, "--fifo", os.path.join(self.tmp.name, "absent"), "uptime"], capture_output=True,
                              text=True, timeout=30)
         self.assertEqual(run.returncode, 255)
+
+
+class LoadTest(unittest.TestCase):
+    """16 concurrent clients, 2,000 requests each, 4 on each transport: every reply matches its request by id
+    and content, nothing is lost, and the daemon's statistics agree with the count."""
+
+    CLIENTS_PER_TRANSPORT = 4
+    REQUESTS = 2000
+
+    def test_load_over_every_transport(self):
+        import http.client
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_load_") as workdir:
+            d = Daemon(workdir)
+            try:
+                names = result_of(d.udp_call(opensips_request("which"))[0])
+                helps = {n: result_of(d.udp_call(opensips_request("help", {"mi_cmd": n}))[0])["Help"] for n in names}
+                failures = []
+
+                def check(reply, rid, name):
+                    parsed = json.loads(reply)
+                    if parsed.get("id") != rid or parsed.get("result", {}).get("Help") != helps[name]:
+                        failures.append((rid, reply))
+
+                def run(transport, client):
+                    connection = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=10)
+                    for i in range(self.REQUESTS):
+                        name = names[(client + i) % len(names)]
+                        rid = "%s-%d-%d" % (transport, client, i)
+                        request = opensips_request("help", {"mi_cmd": name}, rid=rid)
+                        try:
+                            if transport == "http":
+                                connection.request("POST", "/mi", request, {"Content-Type": "application/json"})
+                                response = connection.getresponse()
+                                reply = response.read().decode()
+                            elif transport == "fifo":
+                                reply = d.fifo_call_ready(request, "load_%d_%d" % (client, i))
+                            elif transport == "udp":
+                                (reply,) = d.udp_call(request)
+                            else:
+                                (reply,) = d.unix_call(request)
+                            check(reply, rid, name)
+                        except Exception as e:  # a lost or late reply is a failure, not a crash of the test
+                            failures.append((rid, repr(e)))
+                    connection.close()
+
+                threads = [threading.Thread(target=run, args=(t, c))
+                           for t in ("http", "fifo", "udp", "unix") for c in range(self.CLIENTS_PER_TRANSPORT)]
+                started = time.monotonic()
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                elapsed = time.monotonic() - started
+                self.assertEqual(failures[:5], [])
+                stats = result_of(d.udp_call(opensips_request("get_statistics", {"statistics": ["mi:"]}))[0])
+                per_transport = self.CLIENTS_PER_TRANSPORT * self.REQUESTS
+                # the datagram count also holds this test's own `which`, `help` and this call
+                self.assertEqual(stats["mi:http_requests"], per_transport)
+                self.assertEqual(stats["mi:fifo_requests"], per_transport)
+                self.assertEqual(stats["mi:datagram_requests"], 2 * per_transport + 2 + len(names))
+                self.assertEqual(stats["mi:errors"], 0)
+                print("\n%d requests in %.1f s" % (4 * per_transport, elapsed), file=sys.stderr)
+            finally:
+                d.stop()
 
 
 class KillTest(unittest.TestCase):
