@@ -11,6 +11,8 @@
 #include <mi/mi.hpp>
 #include <mi/transport/thread.hpp>
 
+#include "transport_commands.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -33,74 +35,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// --- the commands --------------------------------------------------------------------------------------------
-
-std::atomic<int> counter{0};
-std::mutex workers_mutex;
-std::vector<std::jthread> workers;
-
-void later(std::function<void()> work) {
-    std::lock_guard lock(workers_mutex);
-    workers.emplace_back(std::move(work));
-}
-
-void join_workers() {
-    std::vector<std::jthread> done;
-    {
-        std::lock_guard lock(workers_mutex);
-        done.swap(workers);
-    }
-}
-
-std::string echo(std::string text) { return text; }
-int count() { return ++counter; }
-int boom() { throw std::runtime_error("secret: /etc/shadow"); }
-std::string who(mi::context const& ctx) { return std::string(ctx.transport) + " " + std::string(ctx.peer); }
-std::string big(int size) { return std::string(static_cast<std::size_t>(size), 'x'); }
-
-mi::async_result<std::string> slow(mi::async_reply reply) {
-    if (!reply) return std::string("at once");
-    later([reply] {
-        reply.provisional("working");
-        std::this_thread::sleep_for(150ms);
-        reply.finish("done");
-    });
-    return mi::answer_later;
-}
-
-mi::async_result<int> broken(mi::async_reply reply) {
-    later([reply] {
-        std::this_thread::sleep_for(10ms);
-        reply.fail();
-    });
-    return mi::answer_later;
-}
-
-constexpr auto commands = mi::command_set(
-    mi::command<"echo">("returns its text", mi::recipe<&echo, "text">),
-    mi::command<"count">("counts its calls", mi::recipe<&count>),
-    mi::command<"boom">("throws", mi::recipe<&boom>), mi::command<"who">("the caller", mi::recipe<&who>),
-    mi::command<"big">("a long answer", mi::recipe<&big, "size">),
-    mi::command<"slow">("answers twice, later", mi::recipe<&slow>, mi::async),
-    mi::command<"broken">("never answers", mi::recipe<&broken>, mi::async));
-
-mi::dispatcher const dispatcher(commands);
-using dispatcher_type = std::remove_cvref_t<decltype(dispatcher)>;
-
-// --- the client ----------------------------------------------------------------------------------------------
-
-// The exact bytes python-opensips sends (spec 7.1).
-std::string python_request(std::string_view method, std::string_view params = "{}", std::string_view id = "1234") {
-    return R"({"jsonrpc": "2.0", "id": ")" + std::string(id) + R"(", "method": ")" + std::string(method) +
-           R"(", "params": )" + std::string(params) + "}";
-}
-
-// The reply, or "<none>" when there was none: comparable and printable.
-std::string text(std::optional<std::string> const& reply) { return reply ? *reply : std::string("<none>"); }
-
-std::string result(std::string_view value, std::string_view id = R"("1234")") {
-    return R"({"jsonrpc":"2.0","result":)" + std::string(value) + R"(,"id":)" + std::string(id) + "}";
-}
+using namespace transport_test;
 
 void make_reply_fifo(std::string const& path) {
     ::unlink(path.c_str());
