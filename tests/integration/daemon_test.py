@@ -71,6 +71,7 @@ class Daemon:
         return self.log.read()
 
     def stop(self):
+        """SIGTERM, as an operator would; the daemon must exit 0 (a sanitizer report would make it fail)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -78,7 +79,10 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        output = self.output()
         self.log.close()
+        if self.process.returncode != 0:
+            raise AssertionError("mi_daemon exited with %s:\n%s" % (self.process.returncode, output[-4000:]))
 
     # --- the clients ---------------------------------------------------------------------------------------
 
