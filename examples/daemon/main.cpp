@@ -5,7 +5,7 @@
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
 //   mi_daemon [--http [ADDRESS:PORT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
-//             [--threads N] [--log-level N]
+//             [--async-timeout MS] [--threads N] [--log-level N]
 //
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. SIGINT, SIGTERM
 // and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
@@ -34,7 +34,7 @@ namespace {
 
 constexpr char const* usage =
     "usage: mi_daemon [--http [ADDRESS:PORT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]]\n"
-    "                 [--unix PATH] [--threads N] [--log-level N]\n";
+    "                 [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]\n";
 
 struct configuration {
     std::optional<mi::http::options> http;
@@ -66,6 +66,7 @@ std::pair<std::string, unsigned short> host_and_port(std::string_view text) {
 configuration parse(int argc, char** argv) {
     configuration c;
     std::optional<std::string> reply_dir;
+    std::optional<std::chrono::milliseconds> async_timeout;
     auto value = [&](int& i, char const* fallback) -> std::string {
         if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") return argv[++i];
         if (fallback) return fallback;
@@ -92,6 +93,8 @@ configuration parse(int argc, char** argv) {
             mi::datagram::options d;
             d.socket = value(i, nullptr);
             c.datagrams.push_back(d);
+        } else if (option == "--async-timeout") {
+            async_timeout = std::chrono::milliseconds(std::atol(value(i, nullptr).c_str()));
         } else if (option == "--threads") {
             c.threads = std::max(1, std::atoi(value(i, nullptr).c_str()));
         } else if (option == "--log-level") {
@@ -110,6 +113,10 @@ configuration parse(int argc, char** argv) {
     if (!c.http && !c.fifo && c.datagrams.empty()) {
         c.http.emplace();
         c.fifo.emplace();
+    }
+    if (async_timeout) {
+        if (!c.http) fail("--async-timeout needs --http");
+        c.http->async_timeout = *async_timeout;
     }
     return c;
 }

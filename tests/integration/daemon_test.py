@@ -47,7 +47,8 @@ class Daemon:
         self.log = open(os.path.join(workdir, "daemon.log"), "w+")
         self.process = subprocess.Popen(
             [DAEMON, "--http", f"127.0.0.1:{self.http_port}", "--fifo", self.fifo, "--reply-dir", workdir + "/",
-             "--udp", f"127.0.0.1:{self.udp_port}", "--unix", self.unix, "--threads", "2"],
+             "--udp", f"127.0.0.1:{self.udp_port}", "--unix", self.unix, "--threads", "2",
+             "--async-timeout", "1000"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -236,6 +237,12 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(self.d.curl("@" + big)[0], 413)
         os.unlink(big)
 
+    def test_http_async_answers_with_the_final_answer_or_500_after_the_timeout(self):
+        status, _, body = self.d.curl(opensips_request("async_echo", {"text": "done", "delay_ms": "50"}))
+        self.assertEqual((status, result_of(body)), (200, "done"))
+        status, _, body = self.d.curl(opensips_request("async_echo", {"text": "late", "delay_ms": "3000"}))
+        self.assertEqual((status, body), (500, ""))
+
     def test_http_keep_alive_serves_several_requests_on_one_connection(self):
         url = f"http://127.0.0.1:{self.d.http_port}/mi"
         out = subprocess.run(["curl", "-s", "-v", "-H", "Content-Type: application/json", "--data-binary",
@@ -277,6 +284,53 @@ class DaemonTest(unittest.TestCase):
     def test_datagram_async(self):
         replies = self.d.udp_call(opensips_request("async_echo", ["later", 50]), answers=2)
         self.assertEqual([result_of(r) for r in replies], ["working", "later"])
+
+    def test_every_core_command_over_a_transport(self):
+        call = lambda method, params=None: self.d.udp_call(opensips_request(method, params, rid="9"))[0]
+        self.assertEqual(result_of(call("xlog_level", {"level": "2"})), {"New xLog level": 2})
+        self.assertEqual(result_of(call("xlog_level")), {"xLog Level": 2})
+        self.assertEqual(result_of(call("list_statistics", [["cache:"]])), {"cache:entries": "non-incremental"})
+        self.assertIn("core:rcv_requests", result_of(call("list_statistics")))
+        self.assertEqual(result_of(call("reset_statistics", [["notifications"]])), "OK")
+        self.assertEqual(result_of(call("cache_store", ["local", "k", "v", 60])), "OK")
+        self.assertEqual(result_of(call("cache_fetch", {"system": "local", "attr": "k"})), {"key": "k", "value": "v"})
+        self.assertEqual(result_of(call("cache_remove", ["local", "k"])), "OK")
+        self.assertEqual(result_of(call("help", ["ps"])), {"Help": "the daemon's threads: index, thread id and role",
+                                                           "Exported by": "core"})
+        self.assertEqual(result_of(call("which", {"command": "log_level"})), [[], ["level"], ["level", "pid"]])
+        self.assertTrue(result_of(call("arg"))[0].endswith("mi_daemon"))
+        self.assertIn("WD", result_of(call("pwd")))
+        self.assertEqual(result_of(call("reset_all_statistics")), "OK")
+
+    def test_the_error_catalogue_over_a_transport(self):
+        def error_of(request):
+            return json.loads(self.d.udp_call(request)[0])["error"]
+        catalogue = [
+            ("{", {"code": -32700, "message": "Parse error"}),
+            ('{"jsonrpc":"2.0","id":1}', {"code": -32600, "message": "Invalid Request"}),
+            (opensips_request("no_such"), {"code": -32601, "message": "Method not found"}),
+            (opensips_request("log_level", [1, 2, 3]),
+             {"code": -32602, "message": "Invalid params", "data": "Too few or too many parameters"}),
+            (opensips_request("log_level", {"lvl": 4}),
+             {"code": -32602, "message": "Invalid params", "data": "Named parameters do not match"}),
+            (opensips_request("log_level", {"level": "x"}),
+             {"code": -32602, "message": "Invalid params", "data": "Bad type for parameter 'level'"}),
+            (opensips_request("get_statistics", [[{}]]),
+             {"code": -32602, "message": "Invalid params", "data": "Bad type for array item in parameter 'statistics'"}),
+            (opensips_request("get_statistics", [[]]),
+             {"code": -32602, "message": "Invalid params", "data": "Empty array in parameter 'statistics'"}),
+            (opensips_request("log_level", [1, 999999999]), {"code": -32602, "message": "Invalid params", "data": "Bad PID"}),
+            (opensips_request("get_statistics", [["nope"]]), {"code": 404, "message": "Statistics Not Found"}),
+            (opensips_request("help", ["nope"]), {"code": 404, "message": "unknown MI command"}),
+            (opensips_request("cache_fetch", ["local", "absent"]), {"code": 400, "message": "Value not found"}),
+            (opensips_request("cache_store", ["redis", "k", "v"]), {"code": 500, "message": "Cache store command failed"}),
+        ]
+        for request, error in catalogue:
+            if request == "{":
+                self.assertEqual(self.d.udp_call(request), ["400 Parse_error"])  # the datagram transport's own
+                self.assertEqual(json.loads(self.d.curl(request)[2])["error"], error)
+            else:
+                self.assertEqual(error_of(request), error, request)
 
     # --- the daemon's own state ----------------------------------------------------------------------------------
 
