@@ -283,21 +283,26 @@ private:
         else w.raw("null");
     }
 
-    static void write_error(detail::json_writer& w, boost::json::value const* id, int code, std::string_view message,
-                            std::string_view data = {}) {
-        detail::write_error(w, code, message, data);
+    static void end_response_with(detail::json_writer& w, boost::json::value const* id) {
         w.raw(R"(,"id":)");
         write_id(w, id);
         w.raw('}');
+    }
+
+    static void write_error(detail::json_writer& w, boost::json::value const* id, int code, std::string_view message,
+                            std::string_view data = {}) {
+        detail::write_error(w, code, message, data);
+        end_response_with(w, id);
     }
 
     static void write_error(detail::json_writer& w, boost::json::value const* id, errc code, std::string_view data = {}) {
         write_error(w, id, static_cast<int>(code), message_of(code), data);
     }
 
-    // Parses, then answers one request or a batch. Writes the response into `out`.
     // What `handle` gets instead of a completion when the caller is synchronous.
     struct synchronous {};
+
+    // Parses, then answers one request or a batch. Writes the response into `out`.
 
     template <class MakeReply, class OnAnswer = synchronous>
     detail::outcome handle(std::string_view request, std::string& out, context const& ctx, workspace& ws,
@@ -524,8 +529,7 @@ private:
 
     template <class Recipe, class MakeReply>
     static detail::outcome run_recipe(dispatcher const& self, detail::call_input<MakeReply>& in) {
-        constexpr bool takes_reply = boost::mp11::mp_contains<typename Recipe::args, async_reply>::value;
-        return self.run_shape<typename Recipe::values, typename Recipe::result, takes_reply>(
+        return self.run_shape<typename Recipe::values, typename Recipe::result, Recipe::takes_reply>(
             Recipe::names, &Recipe::template invoke<env_type>, in);
     }
 
@@ -591,12 +595,6 @@ private:
         }
         end_response_with(w, id);
         return detail::outcome::answered;
-    }
-
-    static void end_response_with(detail::json_writer& w, boost::json::value const* id) {
-        w.raw(R"(,"id":)");
-        write_id(w, id);
-        w.raw('}');
     }
 
     template <class Answer>

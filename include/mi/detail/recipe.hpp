@@ -243,7 +243,8 @@ struct recipe_traits<recipe_t<Handler, Names...>> {
                   "container, a type described with BOOST_DESCRIBE_STRUCT/ENUM, a boost::json value, or "
                   "mi::result<T> / mi::async_result<T> of one of those");
 
-    static constexpr bool is_async = boost::mp11::mp_contains<args, async_reply>::value || is_async_result<result>;
+    static constexpr bool takes_reply = boost::mp11::mp_contains<args, async_reply>::value;
+    static constexpr bool is_async = takes_reply || is_async_result<result>;
 
     // The parameter values, bound from JSON, in `params` order.
     template <class P>
