@@ -1,20 +1,19 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// What `opensips-cli -x mi COMMAND ARG...` sends and prints (spec 7.6), for mi-cli: command-line words to
-// JSON-RPC params, and a result to text.
+// What `opensips-cli -x mi COMMAND ARG...` sends (spec 7.6), for mi-cli: command-line words to
+// JSON-RPC params.
 #pragma once
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mi_cli {
@@ -127,81 +126,6 @@ inline boost::json::value params_of(std::string_view command, std::vector<std::s
         params.emplace_back(args[i]);
     }
     return params;
-}
-
-// Python's json.dumps(value, indent=4): ASCII only, ", " never at line ends, "key": value.
-inline void pretty(std::string& out, boost::json::value const& v, int depth = 0) {
-    auto indent = [&](int d) { out.append(static_cast<std::size_t>(4 * d), ' '); };
-    auto quoted = [&](std::string_view s) {
-        out.push_back('"');
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            unsigned char const c = static_cast<unsigned char>(s[i]);
-            auto hex = [&](unsigned code) {
-                char buf[16];
-                std::snprintf(buf, sizeof buf, "\\u%04x", code);
-                out += buf;
-            };
-            if (c == '"') out += "\\\"";
-            else if (c == '\\') out += "\\\\";
-            else if (c == '\n') out += "\\n";
-            else if (c == '\r') out += "\\r";
-            else if (c == '\t') out += "\\t";
-            else if (c == '\b') out += "\\b";
-            else if (c == '\f') out += "\\f";
-            else if (c < 0x20) hex(c);
-            else if (c < 0x80) out.push_back(static_cast<char>(c));
-            else { // UTF-8 to \uXXXX (surrogate pairs above the BMP), as ensure_ascii does
-                unsigned code = 0;
-                int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-                code = c & (0x3F >> extra);
-                for (int k = 0; k < extra && i + 1 < s.size(); ++k) code = (code << 6) | (static_cast<unsigned char>(s[++i]) & 0x3F);
-                if (code >= 0x10000) {
-                    code -= 0x10000;
-                    hex(0xD800 + (code >> 10));
-                    hex(0xDC00 + (code & 0x3FF));
-                } else {
-                    hex(code);
-                }
-            }
-        }
-        out.push_back('"');
-    };
-    switch (v.kind()) {
-    case boost::json::kind::object: {
-        auto const& o = v.get_object();
-        if (o.empty()) return void(out += "{}");
-        out += "{\n";
-        bool first = true;
-        for (auto const& [k, item] : o) {
-            if (!std::exchange(first, false)) out += ",\n";
-            indent(depth + 1);
-            quoted(k);
-            out += ": ";
-            pretty(out, item, depth + 1);
-        }
-        out += "\n";
-        indent(depth);
-        out += "}";
-        break;
-    }
-    case boost::json::kind::array: {
-        auto const& a = v.get_array();
-        if (a.empty()) return void(out += "[]");
-        out += "[\n";
-        bool first = true;
-        for (auto const& item : a) {
-            if (!std::exchange(first, false)) out += ",\n";
-            indent(depth + 1);
-            pretty(out, item, depth + 1);
-        }
-        out += "\n";
-        indent(depth);
-        out += "]";
-        break;
-    }
-    case boost::json::kind::string: quoted(v.get_string()); break;
-    default: out += boost::json::serialize(v);
-    }
 }
 
 } // namespace mi_cli

@@ -1,12 +1,12 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// mi-cli: what `opensips-cli -x mi [-j] COMMAND ARGS...` does (spec 7.6), over the FIFO, a UDP or UNIX datagram
-// socket, or HTTP, with the same params, output and exit codes.
-//
-//   mi-cli [--fifo PATH [--reply-dir DIR]] [--udp HOST:PORT] [--unix PATH] [--http URL] [--timeout MS]
-//          [-o pretty-print|none] [--] [-j] COMMAND [ARG...]
+// mi-cli: what `opensips-cli -x mi [-j] COMMAND ARGS...` does (spec 7.5, 7.6), over the FIFO, a UDP or UNIX
+// datagram socket, or HTTP: the same configuration files and keys, params, output types and exit codes. The
+// transport flags are shorthands for the configuration keys they set.
 #include "arguments.hpp"
+#include "output.hpp"
+#include "settings.hpp"
 
 #include <mi/client.hpp>
 
@@ -15,62 +15,97 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
 
 constexpr char const* usage =
-    "usage: mi-cli [--fifo PATH [--reply-dir DIR]] [--udp HOST:PORT] [--unix PATH] [--http URL] [--timeout MS]\n"
-    "              [-o pretty-print|none] [--] [-j] COMMAND [ARG...]\n";
+    "usage: mi-cli [-d] [-f FILE] [-i INSTANCE] [-o KEY=VALUE]...\n"
+    "              [--fifo PATH [--reply-dir DIR]] [--udp HOST:PORT] [--unix PATH] [--http URL] [--timeout MS]\n"
+    "              [-x [--] mi] [--] [-j] COMMAND [ARG...]\n"
+    "KEY is an opensips-cli configuration key: communication_type, fifo_file, fifo_file_fallback, fifo_reply_dir,\n"
+    "datagram_ip, datagram_port, datagram_unix_socket, datagram_timeout, datagram_buffer_size, url, output_type\n"
+    "(pretty-print, dictionary, lines, yaml, none).\n";
 
 constexpr int failed = 255; // opensips-cli's exit status for every failure
+
+[[noreturn]] void bad_usage(char const* why = nullptr) {
+    if (why) std::fprintf(stderr, "mi-cli: %s\n", why);
+    std::fputs(usage, stderr);
+    std::exit(2);
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
-    std::optional<mi::client::connection::target> target;
-    std::optional<std::string> reply_dir;
+    std::optional<std::string> config_file;
+    std::string instance = "default";
+    std::vector<std::pair<std::string, std::string>> overrides; // in command-line order, over the file
     std::optional<long> timeout;
-    std::string output = "pretty-print";
     int i = 1;
     auto value = [&]() -> std::string {
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "mi-cli: %s needs a value\n%s", argv[i], usage);
-            std::exit(2);
-        }
+        if (i + 1 >= argc) bad_usage((std::string(argv[i]) + " needs a value").c_str());
         return argv[++i];
     };
     for (; i < argc; ++i) {
         std::string_view const a = argv[i];
-        if (a == "--fifo") target = mi::client::fifo_options{value()};
-        else if (a == "--reply-dir") reply_dir = value();
-        else if (a == "--udp") target = mi::client::datagram_options{"udp:" + value()};
-        else if (a == "--unix") target = mi::client::datagram_options{value()};
-        else if (a == "--http") target = mi::client::http_options{value()};
-        else if (a == "--timeout") timeout = std::atol(value().c_str());
-        else if (a == "-o") output = value();
-        else if (a == "--") { ++i; break; }
+        if (a == "-d") continue; // opensips-cli's debug switch; mi-cli has nothing more to say
+        if (a == "-f") config_file = value();
+        else if (a == "-i") instance = value();
+        else if (a == "-o") {
+            auto const setting = value();
+            auto const eq = setting.find('=');
+            if (eq == std::string::npos) bad_usage("-o takes KEY=VALUE");
+            overrides.emplace_back(setting.substr(0, eq), setting.substr(eq + 1));
+        } else if (a == "--fifo") {
+            auto const path = value();
+            overrides.insert(overrides.end(), {{"communication_type", "fifo"}, {"fifo_file", path}, {"fifo_file_fallback", path}});
+        } else if (a == "--reply-dir") overrides.emplace_back("fifo_reply_dir", value());
+        else if (a == "--udp") {
+            auto const where = value();
+            auto const colon = where.rfind(':');
+            if (colon == std::string::npos) bad_usage("--udp takes HOST:PORT");
+            overrides.insert(overrides.end(), {{"communication_type", "datagram"}, {"datagram_unix_socket", ""},
+                                               {"datagram_ip", where.substr(0, colon)}, {"datagram_port", where.substr(colon + 1)}});
+        } else if (a == "--unix") {
+            overrides.insert(overrides.end(), {{"communication_type", "datagram"}, {"datagram_unix_socket", value()}});
+        } else if (a == "--http") {
+            overrides.insert(overrides.end(), {{"communication_type", "http"}, {"url", value()}});
+        } else if (a == "--timeout") timeout = std::atol(value().c_str());
         else break;
     }
+    // opensips-cli's own spelling, `-x [--] mi`, then mi's modifiers and the command
+    if (i < argc && std::string_view(argv[i]) == "-x") {
+        ++i;
+        if (i < argc && std::string_view(argv[i]) == "--") ++i;
+        if (i >= argc || std::string_view(argv[i]) != "mi") bad_usage("only the mi module is known: -x mi COMMAND");
+        ++i;
+    }
+    if (i < argc && std::string_view(argv[i]) == "--") ++i;
     bool json_args = false;
     for (; i < argc && argv[i][0] == '-'; ++i) // modifiers before the command; only -j means something
         json_args = json_args || std::string_view(argv[i]) == "-j";
-    if (i >= argc || (output != "pretty-print" && output != "none")) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
+    if (i >= argc) bad_usage();
     std::string const command = argv[i++];
     std::vector<std::string> const args(argv + i, argv + argc);
 
-    if (!target) target = mi::client::fifo_options{};
-    std::visit(
-        [&](auto& o) {
-            if (timeout) o.timeout = std::chrono::milliseconds(*timeout);
-            if constexpr (std::is_same_v<std::decay_t<decltype(o)>, mi::client::fifo_options>)
-                if (reply_dir) o.reply_dir = *reply_dir;
-        },
-        *target);
-    mi::client::connection const daemon(*target);
+    mi_cli::settings settings;
+    mi::client::connection::target target;
+    mi_cli::output_type output;
+    try {
+        if (!config_file) config_file = mi_cli::default_config_file();
+        if (config_file) settings.read(mi_cli::read_file(*config_file), instance);
+        else if (instance != "default") throw std::runtime_error("-i " + instance + " needs a configuration file");
+        for (auto& [key, v] : overrides) settings.set(key, std::move(v));
+        target = settings.target();
+        output = settings.output();
+    } catch (std::exception const& e) {
+        std::fprintf(stderr, "mi-cli: %s\n", e.what());
+        return failed;
+    }
+    if (timeout) std::visit([&](auto& o) { o.timeout = std::chrono::milliseconds(*timeout); }, target);
+    mi::client::connection const daemon(target);
 
     try {
         // opensips-cli accepts only what `which` lists, spelled exactly so
@@ -84,11 +119,7 @@ int main(int argc, char** argv) {
         }
         auto const result = daemon.call(command, mi_cli::params_of(command, args, json_args));
         if (result.is_null()) return failed;
-        if (output == "pretty-print") {
-            std::string text;
-            mi_cli::pretty(text, result);
-            std::cout << text << '\n';
-        }
+        std::cout << mi_cli::render(result, output);
         return 0;
     } catch (mi::error const& e) {
         std::fprintf(stderr, "command '%s' returned: Error executing command: %d: %s%s\n", command.c_str(), e.code,

@@ -405,6 +405,78 @@ class CliTest(unittest.TestCase):
                              text=True, timeout=30)
         self.assertEqual(run.returncode, 255)
 
+    @staticmethod
+    def opensips_cli_output(result, output_type):
+        """What opensips-cli's mi module prints for a result (its print_* functions)."""
+        def lines(value, indent, out):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    if isinstance(v, (dict, list)):
+                        out.append(" " * indent + k + ":")
+                        lines(v, indent + 4, out)
+                    else:
+                        out.append(" " * indent + "{}: {}".format(k, v))
+            elif isinstance(value, list):
+                for v in value:
+                    lines(v, indent, out)
+            else:
+                out.append(" " * indent + str(value))
+        if output_type == "pretty-print":
+            return json.dumps(result, indent=4) + "\n"
+        if output_type == "dictionary":
+            return str(result) + "\n"
+        if output_type == "lines":
+            out = []
+            lines(result, 0, out)
+            return "".join(line + "\n" for line in out)
+        if output_type == "yaml":
+            import yaml
+            return yaml.dump(result, default_flow_style=False).strip() + "\n"
+        return ""
+
+    def test_every_output_type_prints_what_opensips_cli_prints(self):
+        tricky = "say \"hi\", it's caf\u00e9 \U0001F600 yes: #x\ttab " + "word " * 20 + "end"
+        stored = self.cli("http", "cache_store", "local", "tricky", tricky)
+        self.assertEqual(stored.returncode, 0, stored.stderr)
+        for command in (["cache_fetch", "local", "tricky"], ["ps"], ["version"], ["which"], ["help", "log_level"],
+                        ["cache_store", "local", "yes", "1"]):
+            reference = json.loads(self.cli("http", "-o", "output_type=pretty-print", *command).stdout)
+            for output_type in ("pretty-print", "dictionary", "lines", "yaml", "none"):
+                with self.subTest(command=command, output_type=output_type):
+                    run = self.cli("http", "-o", "output_type=" + output_type, *command)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    self.assertEqual(run.stdout, self.opensips_cli_output(reference, output_type))
+
+    def test_configuration_file_instances_and_overrides(self):
+        config = os.path.join(self.tmp.name, "opensips-cli.cfg")
+        with open(config, "w") as f:
+            f.write("[default]\ncommunication_type = datagram\ndatagram_ip = 127.0.0.1\n"
+                    f"datagram_port = {self.d.udp_port}\noutput_type = dictionary\n\n"
+                    f"[web]\ncommunication_type: http\nurl: http://127.0.0.1:{self.d.http_port}/mi\n\n"
+                    f"[pipe]\ncommunication_type = fifo\nfifo_file = {self.d.fifo}\nfifo_reply_dir = {self.tmp.name}\n")
+        def run(*words, env=None):
+            return subprocess.run([CLI, *words], capture_output=True, text=True, timeout=30, env=env)
+        for instance in ("default", "web", "pipe"):
+            with self.subTest(instance=instance):
+                r = run("-f", config, "-i", instance, "-x", "mi", "cache_store", "local", "k", "v")
+                self.assertEqual((r.returncode, r.stdout), (0, "OK\n"), r.stderr)
+        r = run("-f", config, "-o", "output_type=yaml", "-x", "--", "mi", "-j", "cache_fetch", '"local"', "k")
+        self.assertEqual((r.returncode, r.stdout), (0, "key: k\nvalue: v\n"), r.stderr)
+        r = run("-f", config, "-i", "absent", "-x", "mi", "ps")
+        self.assertEqual(r.returncode, 255)
+        self.assertIn("no instance 'absent'", r.stderr)
+        # with no -f, the first of ~/.opensips-cli.cfg, /etc/opensips-cli.cfg, /etc/opensips/opensips-cli.cfg
+        home = os.path.join(self.tmp.name, "home")
+        os.makedirs(home, exist_ok=True)
+        with open(os.path.join(home, ".opensips-cli.cfg"), "w") as f:
+            f.write(f"[default]\ncommunication_type = http\nurl = http://127.0.0.1:{self.d.http_port}/mi\n"
+                    "output_type = lines\n")
+        r = run("cache_fetch", "local", "k", env=dict(os.environ, HOME=home))
+        self.assertEqual((r.returncode, r.stdout), (0, "key: k\nvalue: v\n"), r.stderr)
+        r = run("-o", "output_type=xml", "ps", env=dict(os.environ, HOME=home))
+        self.assertEqual(r.returncode, 255)
+        self.assertIn("unknown output_type 'xml'", r.stderr)
+
 
 class LoadTest(unittest.TestCase):
     """16 concurrent clients, 2,000 requests each, 4 on each transport: every reply matches its request by id
