@@ -251,6 +251,40 @@ BOOST_FIXTURE_TEST_CASE(the_fifo_is_recreated_after_it_is_removed, fixture) {
     BOOST_TEST(!exists(fifo));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_replaced_fifo_is_recreated_but_a_file_put_in_its_place_is_left_alone, fixture) {
+    auto o = options();
+    o.check_interval = 100ms;
+    start(o);
+    auto const wait_until = [](auto&& done) {
+        auto const deadline = std::chrono::steady_clock::now() + 3s;
+        while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+        return done();
+    };
+    // another FIFO at the path (rm + mkfifo by someone else): the server puts its own back, with its own mode
+    // (the inode number may well be reused), and serves on it
+    BOOST_REQUIRE(::unlink(fifo.c_str()) == 0);
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    BOOST_REQUIRE(::chmod(fifo.c_str(), 0600) == 0);
+    BOOST_REQUIRE(wait_until([&] { return (mode_of(fifo) & 07777) == 0660u; }));
+    BOOST_TEST(S_ISFIFO(mode_of(fifo)));
+    BOOST_TEST(text(call("r", python_request("echo", R"({"text": "again"})"))) == result(R"("again")"));
+
+    // a regular file at the path is never removed or written; once it is gone, the FIFO comes back
+    BOOST_REQUIRE(::unlink(fifo.c_str()) == 0);
+    std::ofstream(fifo) << "precious";
+    std::this_thread::sleep_for(500ms); // five checks
+    BOOST_TEST(S_ISREG(mode_of(fifo)));
+    std::string content;
+    std::ifstream(fifo) >> content;
+    BOOST_TEST(content == "precious");
+    BOOST_REQUIRE(::unlink(fifo.c_str()) == 0);
+    BOOST_REQUIRE(wait_until([&] { return exists(fifo); }));
+    BOOST_TEST(S_ISFIFO(mode_of(fifo)));
+    BOOST_TEST(text(call("r", python_request("echo", R"({"text": "back"})"))) == result(R"("back")"));
+    server->stop();
+    BOOST_TEST(!exists(fifo));
+}
+
 // --- requests and replies ------------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(python_opensips_request_bytes, fixture) {

@@ -401,12 +401,13 @@ private:
             return deliver(std::move(closed.content));
         case element::data:
         case element::structure: return deliver(std::move(closed.content));
-        case element::member:
-            if ((closed.seen & (bit(element::name) | bit(element::value))) != (bit(element::name) | bit(element::value)))
-                return reject();
+        case element::member: {
+            std::uint32_t const both = bit(element::name) | bit(element::value);
+            if ((closed.seen & both) != both) return reject();
             // emplace keeps the first of two equal names: OpenSIPS's lookup finds the first one too.
             stack_.back().content.get_object().emplace(closed.member_name, std::move(closed.content));
             return;
+        }
         case element::name:
             if (closed.text.empty()) return reject();
             stack_.back().member_name = std::move(closed.text);
