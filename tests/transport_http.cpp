@@ -266,8 +266,21 @@ response ask(served const& s, std::string_view bytes, bool head = false) {
 
 // --- routing, without sockets ---------------------------------------------------------------------------------
 
+namespace {
+// Routes a request through a server's endpoints (JSON-RPC on `root` only), without sockets.
+mi::http::routing route(http::verb method, std::string_view target, std::string_view type, std::size_t body,
+                        std::string_view root = "mi") {
+    static std::string const text(64, 'x');
+    mi::http::detail::endpoints<> const e{mi::http::json_rpc(root)};
+    std::size_t chosen = 99;
+    std::string scratch;
+    auto r = e.route({method, target, type, std::string_view(text).substr(0, body)}, chosen, scratch);
+    if (!r.call.empty()) BOOST_TEST(chosen == 0u);
+    return r;
+}
+} // namespace
+
 BOOST_AUTO_TEST_CASE(routing_follows_spec_6_3) {
-    using mi::http::detail::route;
     using http::status;
     using http::verb;
     struct row {
@@ -300,26 +313,72 @@ BOOST_AUTO_TEST_CASE(routing_follows_spec_6_3) {
     };
     for (auto const& r : rows) {
         BOOST_TEST_CONTEXT(r.target << " " << r.type) {
-            auto const p = route(r.method, r.target, r.type, r.body, "mi");
-            BOOST_TEST(p.dispatch == r.dispatch);
+            auto const p = route(r.method, r.target, r.type, r.body);
+            BOOST_TEST(!p.call.empty() == r.dispatch);
+            if (r.dispatch) BOOST_TEST(p.call.size() == r.body);
             if (!r.dispatch) {
-                BOOST_TEST(p.status == r.code);
-                BOOST_TEST(p.content_type == r.content_type);
+                BOOST_TEST(p.now.status == r.code);
+                BOOST_TEST(p.now.content_type == r.content_type);
             }
         }
     }
-    BOOST_TEST(route(verb::put, "/mi", "", 0, "mi").body == html("Unsupported HTTP request!"));
-    BOOST_TEST(route(verb::post, "/x", "", 0, "mi").body == html("Unable to parse URL!"));
-    BOOST_TEST(route(verb::post, "/a/b", "application/json", 1, "/a/").dispatch);
-    BOOST_TEST(route(verb::post, "/anything", "application/json", 1, "").dispatch);
+    BOOST_TEST(route(verb::put, "/mi", "", 0).now.body == html("Unsupported HTTP request!"));
+    BOOST_TEST(route(verb::post, "/x", "", 0).now.body == html("Unable to parse URL!"));
+    BOOST_TEST(!route(verb::post, "/a/b", "application/json", 1, "/a/").call.empty());
+    BOOST_TEST(!route(verb::post, "/anything", "application/json", 1, "").call.empty());
 }
 
 BOOST_AUTO_TEST_CASE(answers_map_to_200_202_500) {
-    using mi::http::detail::reply_for;
-    BOOST_TEST(reply_for(mi::answer_kind::final, "{}").status == http::status::ok);
-    BOOST_TEST(reply_for(mi::answer_kind::final, "{}").body == "{}");
-    BOOST_TEST(reply_for(mi::answer_kind::final, "").status == http::status::accepted);
-    BOOST_TEST(reply_for(mi::answer_kind::failed, "").status == http::status::internal_server_error);
+    mi::http::json_rpc const json;
+    mi::http::request_view const r{http::verb::post, "/mi", "application/json", "{}"};
+    BOOST_TEST(json.render(r, mi::answer_kind::final, "{}").status == http::status::ok);
+    BOOST_TEST(json.render(r, mi::answer_kind::final, "{}").body == "{}");
+    BOOST_TEST(json.render(r, mi::answer_kind::final, "").status == http::status::accepted);
+    BOOST_TEST(json.render(r, mi::answer_kind::failed, "").status == http::status::internal_server_error);
+    BOOST_TEST(json.render(r, mi::answer_kind::failed, "").body.empty());
+}
+
+// Another endpoint for the routing tests: answers every request itself, naming its root.
+struct echo_endpoint {
+    std::string prefix;
+    std::string_view root() const { return prefix; }
+    static constexpr std::string_view name() { return "the echo endpoint"; }
+    mi::http::routing route(mi::http::request_view const& r, std::string& scratch) const {
+        if (r.body == "call") return {scratch = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":["x"]})", {}};
+        return {{}, {http::status::ok, "text/plain", prefix + " saw " + std::string(r.target)}};
+    }
+    mi::http::reply render(mi::http::request_view const&, mi::answer_kind, std::string&& text) const {
+        return {http::status::ok, "text/plain", prefix + " rendered " + text};
+    }
+};
+static_assert(mi::http::endpoint<echo_endpoint>);
+
+BOOST_AUTO_TEST_CASE(endpoints_share_the_port_by_root) {
+    using http::verb;
+    mi::http::detail::endpoints<echo_endpoint, echo_endpoint> const e{mi::http::json_rpc("mi"), echo_endpoint{"RPC2"},
+                                                                     echo_endpoint{"mi/deeper"}};
+    std::size_t chosen = 0;
+    std::string scratch;
+    auto r = e.route({verb::get, "/RPC2/x", "", ""}, chosen, scratch);
+    BOOST_TEST(r.now.body == "RPC2 saw /RPC2/x");
+    r = e.route({verb::get, "/mi/deeper/y?z", "", ""}, chosen, scratch); // the longest root wins
+    BOOST_TEST(r.now.body == "mi/deeper saw /mi/deeper/y?z");
+    r = e.route({verb::get, "/mi/deep", "", ""}, chosen, scratch);
+    BOOST_TEST(r.now.status == http::status::method_not_allowed); // JSON-RPC's
+    r = e.route({verb::post, "/RPC2", "", "call"}, chosen, scratch);
+    BOOST_TEST(chosen == 1u);
+    BOOST_TEST(r.call == scratch);
+    BOOST_TEST(e.render(chosen, {}, mi::answer_kind::final, "A").body == "RPC2 rendered A");
+    r = e.route({verb::put, "/RPC2", "", ""}, chosen, scratch);
+    BOOST_TEST(r.now.status == http::status::not_acceptable); // httpd's, before any endpoint
+
+    using clash = mi::http::detail::endpoints<echo_endpoint>;
+    BOOST_CHECK_EXCEPTION(clash(mi::http::json_rpc("/mi/"), echo_endpoint{"mi"}), std::invalid_argument,
+                          [](std::invalid_argument const& x) {
+                              return std::string_view(x.what()) ==
+                                     "mi::http: the JSON-RPC endpoint and the echo endpoint both have the root "
+                                     "'/mi'; give one of them another root";
+                          });
 }
 
 // --- a server on 127.0.0.1 -------------------------------------------------------------------------------------

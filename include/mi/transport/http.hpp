@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-// JSON-RPC over HTTP as OpenSIPS's mi_http and httpd modules serve it (spec section 6.3), on Boost.Beast.
-// Three layers, as in Beast's own servers: `detail::route` and `detail::reply_for` decide status codes from a
-// request's parts and a dispatcher's answer (pure, testable without sockets); a `session` per connection reads,
-// dispatches and writes on its own strand; a `listener` accepts. A `hub` shared by all of them holds what must
-// outlive the `server` object: options, the dispatcher reference, the connection registry and the stop flag.
+// JSON-RPC over HTTP as OpenSIPS's mi_http and httpd modules serve it (spec section 6.3), on Boost.Beast, with
+// room for other endpoints on other roots of the same port (the HTML page, XML-RPC).
+// Three layers, as in Beast's own servers: endpoints (`json_rpc` and the others) and `detail::endpoints` decide
+// what to answer from a request's parts and a dispatcher's answer (pure, testable without sockets); a `session`
+// per connection reads, dispatches and writes on its own strand; a `listener` accepts. A `hub` shared by all of
+// them holds what must outlive the `server` object: options, endpoints, the dispatcher reference, the
+// connection registry and the stop flag.
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
@@ -27,6 +29,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/mp11/algorithm.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
@@ -42,6 +45,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -60,23 +64,51 @@ struct options {
     std::size_t max_connections = 512;               ///< connections beyond it are closed as soon as accepted
 };
 
-namespace detail {
-
 namespace beast_http = boost::beast::http;
+
+/** A request as an endpoint sees it: views into the request being answered, valid until its response is sent
+    (so also when `render` is called with the dispatcher's answer). */
+struct request_view {
+    beast_http::verb method;
+    std::string_view target; ///< path and query, as sent
+    std::string_view content_type;
+    std::string_view body;
+};
+
+/** A response an endpoint makes. */
+struct reply {
+    beast_http::status status = beast_http::status::ok;
+    std::string_view content_type; ///< empty: no Content-Type
+    std::string body;
+};
+
+/** What an endpoint makes of a request: a JSON-RPC request for the dispatcher, whose answer `render` turns
+    into the response, or (when `call` is empty) the response itself. */
+struct routing {
+    std::string_view call; ///< a view into the request's body or into the scratch string `route` was given
+    reply now;
+};
+
+/** A way of talking to the dispatcher over HTTP under a root of its own: JSON-RPC itself (`json_rpc`, always
+    there), the HTML page (<mi/transport/html.hpp>), XML-RPC (<mi/transport/xmlrpc.hpp>). An endpoint only
+    translates; the server owns sockets, limits and timeouts. `render` is also called with
+    `answer_kind::failed` and no text when the answer did not come in time. */
+template <class E>
+concept endpoint = std::copy_constructible<E> &&
+    requires(E const& e, request_view const& r, std::string& scratch, answer_kind kind, std::string&& text) {
+        { e.root() } -> std::convertible_to<std::string_view>;
+        { e.name() } -> std::convertible_to<std::string_view>;
+        { e.route(r, scratch) } -> std::same_as<routing>;
+        { e.render(r, kind, std::move(text)) } -> std::same_as<reply>;
+    };
+
+namespace detail {
 
 // Pages httpd itself produces, byte for byte (OpenSIPS modules/httpd/httpd_proc.c).
 inline constexpr std::string_view unsupported_page = "<html><body>Unsupported HTTP request!</body></html>";
 inline constexpr std::string_view bad_url_page = "<html><body>Unable to parse URL!</body></html>";
 inline constexpr std::string_view json_type = "application/json";
 inline constexpr std::string_view html_type = "text/html";
-
-/** What to answer a request, decided from its parts alone. */
-struct plan {
-    bool dispatch = false; ///< hand the body to the dispatcher; the other members are then unused
-    beast_http::status status = beast_http::status::ok;
-    std::string_view content_type; ///< empty: no Content-Type
-    std::string_view body;
-};
 
 // `root` without its slashes, so that "mi", "/mi" and "/mi/" configure the same thing.
 inline std::string_view trim_root(std::string_view root) noexcept {
@@ -105,28 +137,90 @@ inline bool accepted_content_type(std::string_view value) noexcept {
     return boost::beast::iequals(mime, "application/json") || boost::beast::iequals(mime, "text/xml");
 }
 
-/** Spec 6.3's table in httpd's order: the method first (only GET and POST exist), then the URL, then mi_http's
-    own checks. A missing or unsupported Content-Type is 400 here, where OpenSIPS closes the connection without
-    an answer (form-urlencoded, curl's default, is 400 there too). */
-inline plan route(beast_http::verb method, std::string_view target, std::string_view content_type,
-                  std::size_t body_size, std::string_view root) noexcept {
-    using beast_http::status;
-    if (method != beast_http::verb::get && method != beast_http::verb::post)
-        return {false, status::not_acceptable, html_type, unsupported_page};
-    if (!under_root(target, root)) return {false, status::bad_request, html_type, bad_url_page};
-    if (method == beast_http::verb::get) return {false, status::method_not_allowed, json_type, {}};
-    if (body_size == 0 || !accepted_content_type(content_type)) return {false, status::bad_request, json_type, {}};
-    return {true, status::ok, json_type, {}};
-}
+} // namespace detail
 
-/** The response to a dispatcher's final (or failed) answer: every JSON-RPC answer is 200, nothing to send (a
-    notification) is 202 with an empty body, a failed call is 500. */
-inline plan reply_for(answer_kind kind, std::string_view text) noexcept {
-    using beast_http::status;
-    if (kind == answer_kind::failed) return {false, status::internal_server_error, json_type, {}};
-    if (text.empty()) return {false, status::accepted, json_type, {}};
-    return {false, status::ok, json_type, text};
-}
+/** JSON-RPC itself, as mi_http serves it (spec 6.3): POST a JSON body, get the JSON-RPC response with 200, or
+    202 and no body for a notification; GET is 405, an empty body or a missing or unsupported Content-Type 400
+    (where OpenSIPS closes the connection without an answer), a failed or timed-out call 500. */
+class json_rpc {
+public:
+    explicit json_rpc(std::string_view root = "mi") : root_(detail::trim_root(root)) {}
+
+    std::string_view root() const noexcept { return root_; }
+    static constexpr std::string_view name() noexcept { return "the JSON-RPC endpoint"; }
+
+    routing route(request_view const& r, std::string&) const {
+        using beast_http::status;
+        if (r.method == beast_http::verb::get) return {{}, {status::method_not_allowed, detail::json_type, {}}};
+        if (r.body.empty() || !detail::accepted_content_type(r.content_type))
+            return {{}, {status::bad_request, detail::json_type, {}}};
+        return {r.body, {}};
+    }
+
+    reply render(request_view const&, answer_kind kind, std::string&& text) const {
+        using beast_http::status;
+        if (kind == answer_kind::failed) return {status::internal_server_error, detail::json_type, {}};
+        if (text.empty()) return {status::accepted, detail::json_type, {}};
+        return {status::ok, detail::json_type, std::move(text)};
+    }
+
+private:
+    std::string root_;
+};
+
+namespace detail {
+
+/** The endpoints of one server, and httpd's part of routing: the method (only GET and POST exist, else 406),
+    then the URL (the endpoint with the longest root the path is under, else 400), then the endpoint's own. */
+template <class... Extra>
+class endpoints {
+    using all = std::tuple<json_rpc, Extra...>;
+    static constexpr std::size_t count = 1 + sizeof...(Extra);
+
+public:
+    /** @throws std::invalid_argument when two endpoints have one root. */
+    explicit endpoints(json_rpc json, Extra... extra) : all_(std::move(json), std::move(extra)...) {
+        for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t j = i + 1; j < count; ++j)
+                if (root(i) == root(j))
+                    throw std::invalid_argument("mi::http: " + std::string(name(i)) + " and " + std::string(name(j)) +
+                                                " both have the root '/" + std::string(root(i)) +
+                                                "'; give one of them another root");
+    }
+
+    /** Routes `r`; `chosen` receives the endpoint that must render the answer when there is a call. */
+    routing route(request_view const& r, std::size_t& chosen, std::string& scratch) const {
+        using beast_http::status;
+        if (r.method != beast_http::verb::get && r.method != beast_http::verb::post)
+            return {{}, {status::not_acceptable, html_type, std::string(unsupported_page)}};
+        std::optional<std::size_t> best;
+        for (std::size_t i = 0; i < count; ++i)
+            if (under_root(r.target, root(i)) && (!best || root(i).size() > root(*best).size())) best = i;
+        if (!best) return {{}, {status::bad_request, html_type, std::string(bad_url_page)}};
+        chosen = *best;
+        return with(chosen, [&](auto const& e) { return e.route(r, scratch); });
+    }
+
+    reply render(std::size_t chosen, request_view const& r, answer_kind kind, std::string&& text) const {
+        return with(chosen, [&](auto const& e) { return e.render(r, kind, std::move(text)); });
+    }
+
+    std::string_view root(std::size_t i) const {
+        return with(i, [](auto const& e) { return std::string_view(e.root()); });
+    }
+
+private:
+    std::string_view name(std::size_t i) const {
+        return with(i, [](auto const& e) { return std::string_view(e.name()); });
+    }
+
+    template <class F>
+    decltype(auto) with(std::size_t i, F&& f) const {
+        return boost::mp11::mp_with_index<count>(i, [&](auto I) -> decltype(auto) { return f(std::get<I>(all_)); });
+    }
+
+    all all_;
+};
 
 // A connection as the hub sees it: something stop() can close.
 class connection {
@@ -150,14 +244,14 @@ inline dispatch_mark const*& innermost_dispatch() noexcept {
 // What every part of one server shares, kept alive by whichever part goes last. Once stopped, nothing calls the
 // dispatcher again and no answer is posted to the io_context, so that the dispatcher and the io_context may go
 // as soon as `server::stop()` has returned, whatever asynchronous commands still hold a handle.
-template <class Dispatcher>
+template <class Dispatcher, class... Extra>
 class hub {
 public:
-    hub(Dispatcher const& dispatcher, options o) : dispatcher_(dispatcher), options_(std::move(o)) {
-        options_.root = std::string(trim_root(options_.root));
-    }
+    hub(Dispatcher const& dispatcher, options o, Extra... extra)
+        : dispatcher_(dispatcher), options_(std::move(o)), endpoints_(json_rpc(options_.root), std::move(extra)...) {}
 
     options const& settings() const noexcept { return options_; }
+    endpoints<Extra...> const& routes() const noexcept { return endpoints_; }
 
     bool stopped() const {
         std::lock_guard lock(mutex_);
@@ -223,6 +317,7 @@ public:
 private:
     Dispatcher const& dispatcher_;
     options options_;
+    endpoints<Extra...> endpoints_;
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::vector<std::weak_ptr<connection>> connections_;
@@ -239,14 +334,14 @@ inline std::string endpoint_text(boost::asio::ip::tcp::endpoint const& ep) {
 // One connection: read a request, answer it, repeat while kept alive. Every member is touched on the socket's
 // strand only; answers from other threads come in through hub::deliver. One timer serves every phase; what its
 // expiry means depends on the phase it was armed in.
-template <class Dispatcher>
-class session final : public connection, public std::enable_shared_from_this<session<Dispatcher>> {
+template <class Hub>
+class session final : public connection, public std::enable_shared_from_this<session<Hub>> {
     using tcp = boost::asio::ip::tcp;
     using error_code = boost::system::error_code;
     enum class phase { idle, reading, answering, writing, lingering, closed };
 
 public:
-    session(std::shared_ptr<hub<Dispatcher>> h, tcp::socket socket)
+    session(std::shared_ptr<Hub> h, tcp::socket socket)
         : hub_(std::move(h)), socket_(std::move(socket)), executor_(socket_.get_executor()), timer_(executor_) {
         error_code ec;
         auto const peer = socket_.remote_endpoint(ec);
@@ -345,18 +440,22 @@ private:
         close();                                                   // the peer went away
     }
 
-    void on_request() {
+    request_view view() const {
         auto const& request = parser_->get();
-        keep_alive_ = request.keep_alive();
-        plan const p = route(request.method(), request.target(), request[beast_http::field::content_type],
-                             request.body().size(), settings().root);
-        if (p.dispatch) return dispatch(request.body());
-        send(p.status, p.content_type, std::string(p.body), request.method() == beast_http::verb::head, false);
+        return {request.method(), request.target(), request[beast_http::field::content_type], request.body()};
+    }
+
+    void on_request() {
+        keep_alive_ = parser_->get().keep_alive();
+        auto const request = view();
+        routing r = hub_->routes().route(request, endpoint_, scratch_);
+        if (!r.call.empty()) return dispatch(r.call);
+        send(std::move(r.now), request.method == beast_http::verb::head, false);
     }
 
     // The on_answer of async_call: copied into asynchronous commands and called from any thread.
     struct answer_sink {
-        std::shared_ptr<hub<Dispatcher>> owner;
+        std::shared_ptr<Hub> owner;
         std::weak_ptr<session> target;
         std::uint64_t request;
 
@@ -380,9 +479,7 @@ private:
         // Late: the request timed out (and another may be waiting now), or the connection closed.
         if (phase_ != phase::answering || request != request_) return;
         disarm();
-        plan const p = reply_for(kind, text);
-        if (p.status != beast_http::status::ok) text.clear();
-        send(p.status, p.content_type, std::move(text), false, false);
+        send(hub_->routes().render(endpoint_, view(), kind, std::move(text)), false, false);
     }
 
     void on_deadline() {
@@ -397,10 +494,14 @@ private:
         }
         case phase::answering:
             ++request_; // the answer, if it ever comes, is dropped
-            return send(beast_http::status::internal_server_error, json_type, {}, false, false);
+            return send(hub_->routes().render(endpoint_, view(), answer_kind::failed, {}), false, false);
         case phase::closed: return;
         default: return close(); // idle, writing, lingering
         }
+    }
+
+    void send(reply r, bool head, bool close_after) {
+        send(r.status, r.content_type, std::move(r.body), head, close_after);
     }
 
     void send(beast_http::status status, std::string_view content_type, std::string body, bool head, bool close_after) {
@@ -451,7 +552,7 @@ private:
         socket_.close(ec);
     }
 
-    std::shared_ptr<hub<Dispatcher>> hub_;
+    std::shared_ptr<Hub> hub_;
     tcp::socket socket_;
     tcp::socket::executor_type const executor_; // the strand; a copy, read by hub::deliver from other threads
     boost::asio::steady_timer timer_;
@@ -459,6 +560,8 @@ private:
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     beast_http::response<beast_http::string_body> response_;
     std::string peer_;
+    std::string scratch_;       // a translated request (XML-RPC, HTML) while it is dispatched
+    std::size_t endpoint_ = 0;  // the endpoint that routed the request being answered
     std::array<char, 4096> discard_;
     phase phase_ = phase::idle;
     std::uint64_t deadline_ = 0; // the armed deadline; a timer handler armed for an older one does nothing
@@ -469,13 +572,13 @@ private:
 };
 
 // Accepts connections on its own strand; each gets a strand of its own.
-template <class Dispatcher>
-class listener : public std::enable_shared_from_this<listener<Dispatcher>> {
+template <class Hub>
+class listener : public std::enable_shared_from_this<listener<Hub>> {
     using tcp = boost::asio::ip::tcp;
     using error_code = boost::system::error_code;
 
 public:
-    listener(boost::asio::io_context& io, std::shared_ptr<hub<Dispatcher>> h)
+    listener(boost::asio::io_context& io, std::shared_ptr<Hub> h)
         : io_(io), hub_(std::move(h)), acceptor_(boost::asio::make_strand(io)), retry_(acceptor_.get_executor()) {}
 
     // Binds and listens, from the thread that calls server::start (no handler runs yet). Throws.
@@ -525,14 +628,14 @@ private:
             return;
         }
         if (!ec) {
-            auto s = std::make_shared<session<Dispatcher>>(hub_, std::move(socket));
+            auto s = std::make_shared<session<Hub>>(hub_, std::move(socket));
             if (hub_->admit(s)) s->start(); // else the socket closes with `s`, at once
         }
         accept();
     }
 
     boost::asio::io_context& io_;
-    std::shared_ptr<hub<Dispatcher>> hub_;
+    std::shared_ptr<Hub> hub_;
     tcp::acceptor acceptor_;
     boost::asio::steady_timer retry_;
 };
@@ -545,6 +648,9 @@ private:
     `options::body_limit`, 408 when a request does not arrive within `options::read_timeout`. Connections are
     kept alive as the client asks.
 
+    Other endpoints (`mi::http::endpoint`s: `mi::html::page`, `mi::xmlrpc::endpoint`) may share the port under
+    roots of their own; a request goes to the endpoint with the longest root its path is under.
+
     Runs on the caller's io_context, which any number of threads may run: each connection has a strand, and
     the dispatcher is called on it. An asynchronous command's answer may come from any thread; the io_context
     is never blocked waiting for it.
@@ -553,14 +659,18 @@ private:
         mi::http::server http(loop.context(), dispatcher, {.port = 8888});
         http.start();
 
-    @tparam Dispatcher an `mi::dispatcher` (anything with its `async_call`); it must outlive the server. */
-template <class Dispatcher>
+    @tparam Dispatcher an `mi::dispatcher` (anything with its `async_call`); it must outlive the server.
+    @tparam Extra endpoints served besides JSON-RPC, each under its own root. */
+template <class Dispatcher, endpoint... Extra>
     requires mi::transport::async_dispatcher<Dispatcher>
 class server {
+    using hub_type = detail::hub<Dispatcher, Extra...>;
+
 public:
-    /** Prepares a server; nothing is bound until `start`. */
-    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {})
-        : io_(io), hub_(std::make_shared<detail::hub<Dispatcher>>(dispatcher, std::move(o))) {}
+    /** Prepares a server; nothing is bound until `start`.
+        @throws std::invalid_argument when two endpoints (JSON-RPC's is `options::root`) have one root. */
+    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {}, Extra... extra)
+        : io_(io), hub_(std::make_shared<hub_type>(dispatcher, std::move(o), std::move(extra)...)) {}
 
     server(server const&) = delete;
     server& operator=(server const&) = delete;
@@ -578,7 +688,7 @@ public:
         boost::system::error_code ec;
         auto const address = boost::asio::ip::make_address(o.address, ec);
         if (ec) throw boost::system::system_error(ec, "mi::http: bad listen address '" + o.address + '\'');
-        auto l = std::make_shared<detail::listener<Dispatcher>>(io_, hub_);
+        auto l = std::make_shared<detail::listener<hub_type>>(io_, hub_);
         endpoint_ = l->open({address, o.port});
         listener_ = std::move(l);
         listener_->start();
@@ -598,8 +708,8 @@ public:
 
 private:
     boost::asio::io_context& io_;
-    std::shared_ptr<detail::hub<Dispatcher>> hub_;
-    std::shared_ptr<detail::listener<Dispatcher>> listener_;
+    std::shared_ptr<hub_type> hub_;
+    std::shared_ptr<detail::listener<hub_type>> listener_;
     boost::asio::ip::tcp::endpoint endpoint_;
 };
 
