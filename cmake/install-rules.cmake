@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSL-1.0
-# Install and package-config rules: find_package(mi) gives mi::mi.
+# Install and package-config rules: find_package(mi) gives mi::mi (and mi::xmlrpc when built with expat).
 # Included from the top-level CMakeLists.txt when MI_INSTALL is ON.
 
 include(GNUInstallDirs)
@@ -15,7 +15,13 @@ mark_as_advanced(MI_INSTALL_CMAKEDIR)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/"
     DESTINATION include)
 
-install(TARGETS mi
+set(_mi_exported mi)
+set(MI_CONFIG_DEPENDENCIES "")
+if(TARGET mi_xmlrpc)
+    list(APPEND _mi_exported mi_xmlrpc)
+    set(MI_CONFIG_DEPENDENCIES "find_dependency(EXPAT)")
+endif()
+install(TARGETS ${_mi_exported}
     EXPORT mi-targets)
 
 install(EXPORT mi-targets

@@ -372,6 +372,14 @@ BOOST_AUTO_TEST_CASE(endpoints_share_the_port_by_root) {
     r = e.route({verb::put, "/RPC2", "", ""}, chosen, scratch);
     BOOST_TEST(r.now.status == http::status::not_acceptable); // httpd's, before any endpoint
 
+    // an endpoint switched off at run time serves nothing and clashes with nothing
+    mi::http::detail::endpoints<mi::http::optional_endpoint<echo_endpoint>, mi::http::optional_endpoint<echo_endpoint>> const
+        optional{mi::http::json_rpc("mi"), {}, echo_endpoint{"RPC2"}};
+    BOOST_TEST(optional.route({verb::get, "/RPC2", "", ""}, chosen, scratch).now.body == "RPC2 saw /RPC2");
+    BOOST_TEST(optional.route({verb::get, "/", "", ""}, chosen, scratch).now.status == http::status::bad_request);
+    BOOST_CHECK_NO_THROW((mi::http::detail::endpoints<mi::http::optional_endpoint<echo_endpoint>>{
+        mi::http::json_rpc("mi"), {}}));
+
     using clash = mi::http::detail::endpoints<echo_endpoint>;
     BOOST_CHECK_EXCEPTION(clash(mi::http::json_rpc("/mi/"), echo_endpoint{"mi"}), std::invalid_argument,
                           [](std::invalid_argument const& x) {

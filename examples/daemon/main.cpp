@@ -4,16 +4,20 @@
 // mi_daemon: a small daemon that answers the OpenSIPS 3.x core MI commands over HTTP, FIFO, UDP and UNIX
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
-//   mi_daemon [--http [ADDRESS:PORT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
-//             [--async-timeout MS] [--threads N] [--log-level N]
+//   mi_daemon [--http [ADDRESS:PORT]] [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR]
+//             [--udp [HOST:PORT]] [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]
 //
-// Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. SIGINT, SIGTERM
-// and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
+// Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
+// --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
+// opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
+// /RPC2. SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
 #include "core.hpp"
 
 #include <mi/transport/datagram.hpp>
 #include <mi/transport/fifo.hpp>
+#include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
+#include <mi/transport/xmlrpc.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -33,11 +37,13 @@
 namespace {
 
 constexpr char const* usage =
-    "usage: mi_daemon [--http [ADDRESS:PORT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]]\n"
-    "                 [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]\n";
+    "usage: mi_daemon [--http [ADDRESS:PORT]] [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR]\n"
+    "                 [--udp [HOST:PORT]] [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]\n";
 
 struct configuration {
     std::optional<mi::http::options> http;
+    std::optional<mi::html::options> html;
+    std::optional<mi::xmlrpc::options> xmlrpc;
     std::optional<mi::fifo::options> fifo;
     std::vector<mi::datagram::options> datagrams;
     std::size_t threads = 1;
@@ -79,6 +85,13 @@ configuration parse(int argc, char** argv) {
             c.http.emplace();
             c.http->address = host;
             c.http->port = port;
+        } else if (option == "--html") {
+            c.html.emplace();
+            c.html->root = value(i, "html");
+            c.html->ungrouped = "core"; // OpenSIPS 3.x's URLs: /ROOT/core/ps
+        } else if (option == "--xmlrpc") {
+            c.xmlrpc.emplace();
+            c.xmlrpc->root = value(i, "RPC2");
         } else if (option == "--fifo") {
             c.fifo.emplace();
             c.fifo->path = value(i, "/tmp/opensips_fifo");
@@ -111,9 +124,10 @@ configuration parse(int argc, char** argv) {
         c.fifo->reply_dir = *reply_dir;
     }
     if (!c.http && !c.fifo && c.datagrams.empty()) {
+        if (!c.html && !c.xmlrpc) c.fifo.emplace();
         c.http.emplace();
-        c.fifo.emplace();
     }
+    if ((c.html || c.xmlrpc) && !c.http) c.http.emplace(); // they are served on the HTTP port
     if (async_timeout) {
         if (!c.http) fail("--async-timeout needs --http");
         c.http->async_timeout = *async_timeout;
@@ -160,15 +174,23 @@ int main(int argc, char** argv) {
     counted_type const counted(dispatcher, core);
     boost::asio::io_context io;
 
-    std::unique_ptr<mi::http::server<counted_type>> http;
+    using http_server = mi::http::server<counted_type, mi::http::optional_endpoint<mi::html::page>,
+                                         mi::http::optional_endpoint<mi::xmlrpc::endpoint>>;
+    std::unique_ptr<http_server> http;
     std::unique_ptr<mi::fifo::server<counted_type>> fifo;
     std::vector<std::unique_ptr<mi::datagram::server<counted_type>>> datagrams;
     try {
         if (config.http) {
-            http = std::make_unique<mi::http::server<counted_type>>(io, counted, *config.http);
+            mi::http::optional_endpoint<mi::html::page> html;
+            if (config.html) html = mi::html::page(dispatcher.schema(), *config.html);
+            mi::http::optional_endpoint<mi::xmlrpc::endpoint> xmlrpc;
+            if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
+            http = std::make_unique<http_server>(io, counted, *config.http, std::move(html), std::move(xmlrpc));
             http->start();
-            core.log(daemon_core::notice, "HTTP on " + config.http->address + ":" + std::to_string(http->local_endpoint().port()) +
-                                              "/" + config.http->root);
+            auto const where = "http://" + config.http->address + ":" + std::to_string(http->local_endpoint().port());
+            core.log(daemon_core::notice, "JSON-RPC on " + where + "/" + config.http->root);
+            if (config.html) core.log(daemon_core::notice, "HTML page on " + where + "/" + config.html->root);
+            if (config.xmlrpc) core.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);
         }
         if (config.fifo) {
             fifo = std::make_unique<mi::fifo::server<counted_type>>(io, counted, *config.fifo);

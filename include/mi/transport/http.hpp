@@ -102,7 +102,34 @@ concept endpoint = std::copy_constructible<E> &&
         { e.render(r, kind, std::move(text)) } -> std::same_as<reply>;
     };
 
+/** An endpoint chosen at run time (say, from a daemon's configuration): when empty it has no root and serves
+    nothing, and requests under what would have been its root go elsewhere or get 400. */
+template <endpoint E>
+class optional_endpoint {
+public:
+    optional_endpoint() = default;
+    optional_endpoint(E e) : endpoint_(std::move(e)) {}
+
+    bool enabled() const noexcept { return endpoint_.has_value(); }
+    std::string_view root() const { return endpoint_ ? std::string_view(endpoint_->root()) : std::string_view(); }
+    std::string_view name() const { return endpoint_ ? std::string_view(endpoint_->name()) : std::string_view(); }
+    routing route(request_view const& r, std::string& scratch) const { return endpoint_->route(r, scratch); }
+    reply render(request_view const& r, answer_kind kind, std::string&& text) const {
+        return endpoint_->render(r, kind, std::move(text));
+    }
+
+private:
+    std::optional<E> endpoint_;
+};
+
 namespace detail {
+
+// Endpoints serve unless they say otherwise (optional_endpoint).
+template <class E>
+bool serving(E const& e) {
+    if constexpr (requires { e.enabled(); }) return e.enabled();
+    else return true;
+}
 
 // Pages httpd itself produces, byte for byte (OpenSIPS modules/httpd/httpd_proc.c).
 inline constexpr std::string_view unsupported_page = "<html><body>Unsupported HTTP request!</body></html>";
@@ -182,7 +209,7 @@ public:
     explicit endpoints(json_rpc json, Extra... extra) : all_(std::move(json), std::move(extra)...) {
         for (std::size_t i = 0; i < count; ++i)
             for (std::size_t j = i + 1; j < count; ++j)
-                if (root(i) == root(j))
+                if (serves(i) && serves(j) && root(i) == root(j))
                     throw std::invalid_argument("mi::http: " + std::string(name(i)) + " and " + std::string(name(j)) +
                                                 " both have the root '/" + std::string(root(i)) +
                                                 "'; give one of them another root");
@@ -195,7 +222,7 @@ public:
             return {{}, {status::not_acceptable, html_type, std::string(unsupported_page)}};
         std::optional<std::size_t> best;
         for (std::size_t i = 0; i < count; ++i)
-            if (under_root(r.target, root(i)) && (!best || root(i).size() > root(*best).size())) best = i;
+            if (serves(i) && under_root(r.target, root(i)) && (!best || root(i).size() > root(*best).size())) best = i;
         if (!best) return {{}, {status::bad_request, html_type, std::string(bad_url_page)}};
         chosen = *best;
         return with(chosen, [&](auto const& e) { return e.route(r, scratch); });
@@ -210,6 +237,10 @@ public:
     }
 
 private:
+    bool serves(std::size_t i) const {
+        return with(i, [](auto const& e) { return serving(e); });
+    }
+
     std::string_view name(std::size_t i) const {
         return with(i, [](auto const& e) { return std::string_view(e.name()); });
     }

@@ -1,0 +1,474 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+// A page to manage the daemon from a browser, with mi_html's URL layout (spec 6.4), as an endpoint of the
+// HTTP server under its own root. Beyond OpenSIPS's bare page: each command shows its help and one form per
+// recipe with an input per parameter (from the compile-time schema), results are indented JSON, errors are
+// shown as errors. No JavaScript; every byte from a request or a result is HTML-escaped.
+
+#include <mi/error.hpp>
+#include <mi/introspection.hpp>
+#include <mi/transport/http.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mi::html {
+
+struct options {
+    std::string root = "mi";      ///< mi_html's `root`; must differ from the JSON-RPC endpoint's
+    bool post_forms = false;      ///< mi_html's `http_method`: forms use GET (false) or POST (true)
+    std::string ungrouped = "commands"; ///< the URL segment of commands in a set without modules
+};
+
+namespace detail {
+
+inline void escape(std::string& out, std::string_view text) {
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+}
+
+inline std::string escaped(std::string_view text) {
+    std::string out;
+    escape(out, text);
+    return out;
+}
+
+// application/x-www-form-urlencoded (query strings and POST forms): '+' is a space, %XX a byte. A malformed
+// escape stands for itself, as browsers leave it.
+inline std::string form_decode(std::string_view text) {
+    auto const hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+') {
+            out += ' ';
+        } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// The fields of a query string or form body, decoded, in order.
+inline std::vector<std::pair<std::string, std::string>> form_fields(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    while (!text.empty()) {
+        auto const amp = text.find('&');
+        auto const field = text.substr(0, amp);
+        if (!field.empty()) {
+            auto const eq = field.find('=');
+            fields.emplace_back(form_decode(field.substr(0, eq)),
+                                eq == std::string_view::npos ? std::string() : form_decode(field.substr(eq + 1)));
+        }
+        if (amp == std::string_view::npos) break;
+        text.remove_prefix(amp + 1);
+    }
+    return fields;
+}
+
+inline std::optional<std::string> field(std::vector<std::pair<std::string, std::string>> const& fields,
+                                        std::string_view name) {
+    for (auto const& [k, v] : fields)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
+// Indented JSON for people: two spaces a level, members on their own lines.
+inline void indented(std::string& out, boost::json::value const& v, int depth = 0) {
+    auto const newline = [&](int d) {
+        out += '\n';
+        out.append(static_cast<std::size_t>(2 * d), ' ');
+    };
+    if (auto const* o = v.if_object(); o && !o->empty()) {
+        out += '{';
+        bool first = true;
+        for (auto const& [k, item] : *o) {
+            if (!std::exchange(first, false)) out += ',';
+            newline(depth + 1);
+            out += boost::json::serialize(boost::json::string_view(k));
+            out += ": ";
+            indented(out, item, depth + 1);
+        }
+        newline(depth);
+        out += '}';
+    } else if (auto const* a = v.if_array(); a && !a->empty()) {
+        out += '[';
+        bool first = true;
+        for (auto const& item : *a) {
+            if (!std::exchange(first, false)) out += ',';
+            newline(depth + 1);
+            indented(out, item, depth + 1);
+        }
+        newline(depth);
+        out += ']';
+    } else {
+        out += boost::json::serialize(v);
+    }
+}
+
+// A JSON Schema in a few words: "integer", "array of string", "one of: a, b".
+inline std::string type_words(boost::json::value const& schema) {
+    auto const* o = schema.if_object();
+    if (!o) return "any";
+    if (auto const* e = o->if_contains("enum"); e && e->is_array()) {
+        std::string out = "one of:";
+        for (auto const& item : e->get_array()) out += ' ' + boost::json::serialize(item);
+        return out;
+    }
+    if (auto const* t = o->if_contains("type")) {
+        if (t->is_string()) {
+            std::string out(t->get_string());
+            if (out == "array")
+                if (auto const* items = o->if_contains("items")) out += " of " + type_words(*items);
+            return out;
+        }
+        if (auto const* list = t->if_array()) {
+            std::string out;
+            for (auto const& item : *list)
+                if (item.is_string()) out += (out.empty() ? "" : " or ") + std::string(item.get_string());
+            return out;
+        }
+    }
+    if (o->contains("oneOf") || o->contains("anyOf")) return "one of several types";
+    return "any";
+}
+
+inline constexpr std::string_view style = R"(
+body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
+header{background:#1d2733;color:#fff;padding:.8em 1.5em}header a{color:#fff;text-decoration:none}
+header h1{margin:0;font-size:1.3em}header p{margin:.2em 0 0;color:#b8c2cc;font-size:.9em}
+nav{padding:.6em 1.5em;background:#e3e7ec}nav a{margin-right:1em}
+main{padding:1em 1.5em;max-width:70em}
+table{border-collapse:collapse;background:#fff}td,th{padding:.35em .8em;border-bottom:1px solid #e3e7ec;text-align:left;vertical-align:top}
+.help{white-space:pre-wrap}form{background:#fff;border:1px solid #d5dbe1;border-radius:6px;padding:.8em 1em;margin:.8em 0}
+fieldset{border:0;margin:0;padding:0}legend{font-weight:600;padding:0}
+label{display:block;margin:.5em 0 .15em}label small{color:#5b6773}
+input[type=text]{width:100%;max-width:40em;box-sizing:border-box;font:14px ui-monospace,monospace;padding:.3em}
+button{margin-top:.6em;padding:.35em 1.2em}
+pre{background:#fff;border:1px solid #d5dbe1;border-radius:6px;padding:.8em 1em;overflow:auto;font:14px ui-monospace,monospace}
+.ok h2{color:#1a7f37}.error h2{color:#b42318}.error pre{border-color:#b42318}
+)";
+
+inline std::string time_text(std::chrono::system_clock::time_point t) {
+    std::time_t const seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm parts{};
+    ::localtime_r(&seconds, &parts);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &parts);
+    return buf;
+}
+
+} // namespace detail
+
+/** The browser interface (spec 6.4's URLs): `/mi` lists the modules and every command, `/mi/MODULE` the
+    commands of a module, `/mi/MODULE/COMMAND` a command's help and a form per recipe, and
+    `/mi/MODULE/COMMAND?arg=JSON` (or a POSTed form) runs it. `arg` holds the whole params value as JSON, as in
+    OpenSIPS; the per-recipe forms send one field per parameter instead (`param.NAME`, each read as JSON when it
+    parses and as a string otherwise). Unknown modules and commands are 406, an `arg` that is not JSON 500, a
+    JSON-RPC error a 200 page showing the error; every page is readable HTML.
+
+        mi::http::server http(io, dispatcher, {.root = "mi"}, mi::html::page(dispatcher.schema(), {.root = "html"}));
+
+    The introspection must outlive the page (a dispatcher's does, as long as the dispatcher lives). */
+class page {
+public:
+    explicit page(introspection const& schema, options o = {})
+        : schema_(&schema), root_(mi::http::detail::trim_root(o.root)), post_forms_(o.post_forms),
+          ungrouped_(std::move(o.ungrouped)), since_(std::chrono::system_clock::now()) {}
+
+    std::string_view root() const noexcept { return root_; }
+    static constexpr std::string_view name() noexcept { return "the HTML page"; }
+
+    mi::http::routing route(mi::http::request_view const& r, std::string& scratch) const {
+        auto const where = locate(r.target);
+        if (!where) return {{}, problem(mi::http::beast_http::status::not_acceptable, "Unable to parse URL!",
+                                        "There is no such module or command here.")};
+        if (!where->command) return {{}, page_for(*where, nullptr, nullptr)};
+        auto const fields = fields_of(r);
+        auto params = params_of(*where->command, fields);
+        if (!params.has_value()) return {{}, page_for(*where, nullptr, nullptr)}; // nothing asked: the forms
+        if (!*params) return {{}, problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
+                                          "The arg field is not JSON; it holds the params as an array or an object.")};
+        boost::json::object request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", where->command->canonical}};
+        if (!(*params)->is_null()) request["params"] = **params;
+        scratch = boost::json::serialize(request);
+        return {scratch, {}};
+    }
+
+    mi::http::reply render(mi::http::request_view const& r, answer_kind kind, std::string&& text) const {
+        auto const where = locate(r.target);
+        if (kind == answer_kind::failed || !where || !where->command)
+            return problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
+                           "The command did not answer in time, or its answer could not be made.");
+        boost::system::error_code ec;
+        auto const answer = boost::json::parse(text, ec);
+        if (ec || !answer.is_object())
+            return problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
+                           "The command's answer is not JSON.");
+        auto const fields = fields_of(r);
+        auto const params = params_of(*where->command, fields);
+        boost::json::value const sent = params && *params ? **params : boost::json::value();
+        std::optional<std::size_t> used;
+        if (auto const recipe = detail::field(fields, "recipe"); recipe && !detail::field(fields, "arg"))
+            if (auto const n = std::strtoul(recipe->c_str(), nullptr, 10); n < where->command->recipes.size()) used = n;
+        return page_for(*where, &answer.get_object(), &sent, used);
+    }
+
+private:
+    struct location {
+        std::string module;                     // empty: the index
+        command_info const* command = nullptr;  // null: the index or a module's page
+    };
+
+    std::string_view module_of(command_info const& c) const {
+        return c.module.empty() ? std::string_view(ungrouped_) : c.module;
+    }
+
+    std::vector<std::string_view> modules() const {
+        std::vector<std::string_view> names;
+        for (auto const& c : schema_->commands())
+            if (std::find(names.begin(), names.end(), module_of(c)) == names.end()) names.push_back(module_of(c));
+        return names;
+    }
+
+    // The page a path names; nullopt for an unknown module or command.
+    std::optional<location> locate(std::string_view target) const {
+        std::string_view path = target.substr(0, target.find('?'));
+        path.remove_prefix(std::min(path.size(), root_.size() + 1)); // "/root"
+        while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+        while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+        if (path.empty()) return location{};
+        auto const slash = path.find('/');
+        location at{detail::form_decode(path.substr(0, slash)), nullptr};
+        auto const names = modules();
+        if (std::find(names.begin(), names.end(), at.module) == names.end()) return std::nullopt;
+        if (slash == std::string_view::npos) return at;
+        auto const command = detail::form_decode(path.substr(slash + 1));
+        at.command = schema_->find(command);
+        if (!at.command || module_of(*at.command) != at.module) return std::nullopt;
+        return at;
+    }
+
+    static std::vector<std::pair<std::string, std::string>> fields_of(mi::http::request_view const& r) {
+        auto const q = r.target.find('?');
+        auto fields = detail::form_fields(q == std::string_view::npos ? std::string_view() : r.target.substr(q + 1));
+        if (r.method == mi::http::beast_http::verb::post)
+            for (auto& f : detail::form_fields(r.body)) fields.push_back(std::move(f));
+        return fields;
+    }
+
+    // What to run with: nullopt when the request asks for nothing (show the forms); a null pointer inside
+    // when `arg` is not JSON; else the params (JSON null for none).
+    static std::optional<std::optional<boost::json::value>> params_of(
+        command_info const& command, std::vector<std::pair<std::string, std::string>> const& fields) {
+        if (auto const arg = detail::field(fields, "arg"); arg && !arg->empty()) {
+            boost::system::error_code ec;
+            auto v = boost::json::parse(*arg, ec);
+            if (ec) return std::optional<boost::json::value>();
+            return std::optional<boost::json::value>(std::move(v));
+        }
+        auto const recipe = detail::field(fields, "recipe");
+        if (!recipe) {
+            if (detail::field(fields, "arg")) return std::optional<boost::json::value>(nullptr); // `?arg=`
+            return std::nullopt;
+        }
+        boost::json::object named;
+        for (auto const& r : command.recipes)
+            for (auto const& p : r.params)
+                if (auto const v = detail::field(fields, "param." + std::string(p.name)); v && !v->empty()) {
+                    boost::system::error_code ec;
+                    auto parsed = boost::json::parse(*v, ec);
+                    named[p.name] = ec ? boost::json::value(*v) : std::move(parsed);
+                }
+        if (named.empty()) return std::optional<boost::json::value>(nullptr);
+        return std::optional<boost::json::value>(std::move(named));
+    }
+
+    std::string url(std::string_view module = {}, std::string_view command = {}) const {
+        std::string out = "/" + root_;
+        if (!module.empty()) out.append("/").append(module);
+        if (!command.empty()) out.append("/").append(command);
+        return out;
+    }
+
+    std::string frame(std::string_view heading, std::string const& content) const {
+        std::string title(schema_->title());
+        std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                          "<meta name=\"viewport\" content=\"width=device-width\"><title>";
+        detail::escape(out, heading.empty() ? title : std::string(heading) + " - " + title);
+        out += "</title><style>";
+        out += detail::style;
+        out += "</style></head>\n<body><header><h1><a href=\"" + detail::escaped(url()) + "\">";
+        detail::escape(out, title);
+        out += " management interface</a></h1><p>";
+        detail::escape(out, title + ' ' + std::string(schema_->version()) + " is running since " +
+                                detail::time_text(since_));
+        out += "</p></header>\n<nav>";
+        for (auto m : modules()) out += "<a href=\"" + detail::escaped(url(m)) + "\">" + detail::escaped(m) + "</a>";
+        out += "</nav>\n<main>";
+        out += content;
+        out += "</main></body></html>\n";
+        return out;
+    }
+
+    mi::http::reply problem(mi::http::beast_http::status status, std::string_view what, std::string_view why) const {
+        std::string content = "<section class=\"error\" id=\"problem\"><h2>";
+        detail::escape(content, what);
+        content += "</h2><p>";
+        detail::escape(content, why);
+        content += "</p><p><a href=\"" + detail::escaped(url()) + "\">Back to the list of commands</a></p></section>";
+        return {status, html_type, frame(what, content)};
+    }
+
+    std::string command_table(std::string_view module) const {
+        std::string out = "<table id=\"commands\"><tr><th>command</th><th>what it does</th></tr>";
+        for (auto const& c : schema_->commands()) {
+            if (!module.empty() && module_of(c) != module) continue;
+            out += "<tr><td><a href=\"" + detail::escaped(url(module_of(c), c.canonical)) + "\">";
+            detail::escape(out, c.canonical);
+            out += "</a></td><td>";
+            detail::escape(out, c.help.substr(0, c.help.find('\n')));
+            out += "</td></tr>";
+        }
+        return out + "</table>";
+    }
+
+    // `used` (the recipe whose form was sent) gets back the values sent, and the raw form the params.
+    std::string forms(command_info const& c, boost::json::value const* sent, std::optional<std::size_t> used) const {
+        std::string const action = detail::escaped(url(module_of(c), c.canonical));
+        std::string const method = post_forms_ ? "post" : "get";
+        std::string out;
+        for (std::size_t i = 0; i < c.recipes.size(); ++i) {
+            auto const& recipe = c.recipes[i];
+            std::string const id = "recipe-" + std::to_string(i);
+            out += "<form method=\"" + method + "\" action=\"" + action + "\" id=\"" + id + "\"><fieldset><legend>";
+            if (recipe.params.empty()) {
+                out += "Without parameters";
+            } else {
+                out += "With ";
+                for (std::size_t k = 0; k < recipe.params.size(); ++k) {
+                    if (k) out += ", ";
+                    detail::escape(out, recipe.params[k].name);
+                }
+            }
+            out += "</legend><input type=\"hidden\" name=\"recipe\" value=\"" + std::to_string(i) + "\">";
+            for (auto const& p : recipe.params) {
+                std::string const field_id = id + '-' + detail::escaped(p.name);
+                out += "<label for=\"" + field_id + "\">";
+                detail::escape(out, p.name);
+                out += " <small>";
+                detail::escape(out, p.schema ? detail::type_words(p.schema()) : "any");
+                out += p.required ? ", required" : ", optional";
+                out += "</small></label><input type=\"text\" id=\"" + field_id + "\" name=\"param.";
+                detail::escape(out, p.name);
+                out += "\"";
+                if (sent && sent->is_object() && used == i)
+                    if (auto const* v = sent->get_object().if_contains(p.name)) {
+                        out += " value=\"";
+                        detail::escape(out, v->is_string() ? std::string(v->get_string()) : boost::json::serialize(*v));
+                        out += "\"";
+                    }
+                out += ">";
+            }
+            out += "<button type=\"submit\">Run</button></fieldset></form>";
+        }
+        out += "<form method=\"" + method + "\" action=\"" + action +
+               "\" id=\"raw\"><fieldset><legend>With the params as JSON (an array or an object)</legend>"
+               "<label for=\"arg\">arg</label><input type=\"text\" id=\"arg\" name=\"arg\"";
+        if (sent && !sent->is_null()) out += " value=\"" + detail::escaped(boost::json::serialize(*sent)) + "\"";
+        out += "><button type=\"submit\">Run</button></fieldset></form>";
+        return out;
+    }
+
+    static std::string answer_section(boost::json::object const& answer) {
+        std::string out;
+        if (auto const* e = answer.if_contains("error")) {
+            auto const* eo = e->if_object();
+            auto const text_of = [&](char const* key) -> std::string {
+                auto const* v = eo ? eo->if_contains(key) : nullptr;
+                return !v ? std::string() : v->is_string() ? std::string(v->get_string()) : boost::json::serialize(*v);
+            };
+            out += "<section class=\"error\" id=\"result\"><h2>Error " + detail::escaped(text_of("code")) + ": ";
+            detail::escape(out, text_of("message"));
+            out += "</h2>";
+            if (auto const data = text_of("data"); !data.empty()) out += "<p id=\"error-data\">" + detail::escaped(data) + "</p>";
+            out += "<pre id=\"result-json\">";
+            std::string json;
+            detail::indented(json, *e);
+            detail::escape(out, json);
+            return out + "</pre></section>";
+        }
+        out += "<section class=\"ok\" id=\"result\"><h2>Result</h2><pre id=\"result-json\">";
+        std::string json;
+        if (auto const* r = answer.if_contains("result")) detail::indented(json, *r);
+        detail::escape(out, json);
+        return out + "</pre></section>";
+    }
+
+    mi::http::reply page_for(location const& at, boost::json::object const* answer, boost::json::value const* sent,
+                             std::optional<std::size_t> used = {}) const {
+        if (!at.command) {
+            std::string content = "<h2>";
+            detail::escape(content, at.module.empty() ? std::string_view("Commands") : std::string_view(at.module));
+            content += "</h2>" + command_table(at.module);
+            return {mi::http::beast_http::status::ok, html_type, frame(at.module, content)};
+        }
+        auto const& c = *at.command;
+        std::string content = "<h2 id=\"command\">";
+        detail::escape(content, c.canonical);
+        content += "</h2><p class=\"help\" id=\"help\">";
+        detail::escape(content, c.help);
+        content += "</p>";
+        if (!c.aliases.empty()) {
+            content += "<p>Also known as: ";
+            for (std::size_t i = 0; i < c.aliases.size(); ++i) content += (i ? ", " : "") + detail::escaped(c.aliases[i]);
+            content += "</p>";
+        }
+        if (answer) content += answer_section(*answer);
+        content += forms(c, sent, used);
+        return {mi::http::beast_http::status::ok, html_type, frame(c.canonical, content)};
+    }
+
+    static constexpr std::string_view html_type = "text/html; charset=utf-8";
+
+    introspection const* schema_;
+    std::string root_;
+    bool post_forms_;
+    std::string ungrouped_;
+    std::chrono::system_clock::time_point since_;
+};
+
+static_assert(mi::http::endpoint<page>);
+
+} // namespace mi::html
