@@ -38,7 +38,7 @@ def opensips_request(method, params=None, rid=None):
 
 
 class Daemon:
-    def __init__(self, workdir):
+    def __init__(self, workdir, extra=()):
         self.dir = workdir
         self.http_port = free_port()
         self.udp_port = free_port(socket.SOCK_DGRAM)
@@ -48,7 +48,7 @@ class Daemon:
         self.process = subprocess.Popen(
             [DAEMON, "--http", f"127.0.0.1:{self.http_port}", "--fifo", self.fifo, "--reply-dir", workdir + "/",
              "--udp", f"127.0.0.1:{self.udp_port}", "--unix", self.unix, "--threads", "2",
-             "--async-timeout", "1000"],
+             "--async-timeout", "1000", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
