@@ -112,13 +112,24 @@ BOOST_FIXTURE_TEST_CASE(a_recipe_form_sends_one_field_per_parameter, page_under_
     // a field that is not JSON is a string; empty fields are left out
     ask("/mi/tools/tools:echo?recipe=0&param.text=hello+world%21");
     BOOST_TEST(last_call == R"({"jsonrpc":"2.0","id":1,"method":"tools:echo","params":{"text":"hello world!"}})");
-    ask("/mi/tools/tools:echo?recipe=0&param.text=%5B1%5D");
-    BOOST_TEST(last_call == R"({"jsonrpc":"2.0","id":1,"method":"tools:echo","params":{"text":[1]}})");
+    ask("/mi/tools/tools:echo?recipe=0&param.text=%5B1%5D"); // a string parameter takes the text as typed
+    BOOST_TEST(last_call == R"({"jsonrpc":"2.0","id":1,"method":"tools:echo","params":{"text":"[1]"}})");
+    ask("/mi/tools/tools:add?recipe=1&param.a=4&param.b=5"); // only the fields of the form's recipe
+    BOOST_TEST(last_call == R"({"jsonrpc":"2.0","id":1,"method":"tools:add","params":{"a":4}})");
     ask("/mi/core/core:nothing?recipe=0");
     BOOST_TEST(last_call == R"({"jsonrpc":"2.0","id":1,"method":"core:nothing"})");
     // POSTed forms (mi_html's http_method 1)
     r = ask("/mi/tools/tools:add", http::verb::post, "recipe=1&param.a=7");
     BOOST_TEST(has(r.body, R"(<pre id="result-json">-7</pre>)"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_required_field_left_empty_runs_nothing, page_under_test) {
+    // without the check, {"a":1} would run the other recipe (negate)
+    auto const r = ask("/mi/tools/tools:add?recipe=0&param.a=1&param.b=");
+    BOOST_TEST(last_call.empty());
+    BOOST_TEST(r.status == http::status::bad_request);
+    BOOST_TEST(has(r.body, R"(<section class="error" id="problem"><h2>Missing parameter</h2><p>This form needs &#39;b&#39;)"));
+    BOOST_TEST(has(r.body, R"(id="recipe-0-a" name="param.a" value="1">)")); // what was typed stays
 }
 
 BOOST_FIXTURE_TEST_CASE(a_json_rpc_error_is_a_200_page_showing_the_error, page_under_test) {
@@ -138,7 +149,9 @@ BOOST_FIXTURE_TEST_CASE(errors_as_spec_6_4_with_readable_pages, page_under_test)
     }
     auto const bad = ask("/mi/tools/tools:add?arg=%5B1%2C");
     BOOST_TEST(bad.status == http::status::internal_server_error);
-    BOOST_TEST(has(bad.body, "<h2>Internal server error!</h2>"));
+    BOOST_TEST(has(bad.body, R"(<section class="error" id="problem"><h2>Internal server error!</h2>)"));
+    BOOST_TEST(has(bad.body, R"(<input type="text" id="arg" name="arg" value="[1,">)")); // to fix and run again
+    BOOST_TEST(has(bad.body, R"(<h2 id="command">tools:add</h2>)"));
     BOOST_TEST(last_call.empty()); // nothing ran
     mi::http::request_view const r{http::verb::get, "/mi/tools/tools:echo?arg=[1]", "", ""};
     auto const failed = page.render(r, mi::answer_kind::failed, {});

@@ -194,9 +194,11 @@ inline std::string time_text(std::chrono::system_clock::time_point t) {
 /** The browser interface (spec 6.4's URLs): `/mi` lists the modules and every command, `/mi/MODULE` the
     commands of a module, `/mi/MODULE/COMMAND` a command's help and a form per recipe, and
     `/mi/MODULE/COMMAND?arg=JSON` (or a POSTed form) runs it. `arg` holds the whole params value as JSON, as in
-    OpenSIPS; the per-recipe forms send one field per parameter instead (`param.NAME`, each read as JSON when it
-    parses and as a string otherwise). Unknown modules and commands are 406, an `arg` that is not JSON 500, a
-    JSON-RPC error a 200 page showing the error; every page is readable HTML.
+    OpenSIPS; the per-recipe forms send one field per parameter of their recipe instead (`param.NAME`: a string
+    parameter takes the text as typed, any other the text read as JSON when it parses, else as a string; a
+    required one left empty is 400, never another recipe). Unknown modules and commands are 406, an `arg` that
+    is not JSON 500, a JSON-RPC error a 200 page showing the error; every page is readable HTML and keeps the
+    command's forms with what was typed.
 
         mi::http::server http(io, dispatcher, {.root = "mi"}, mi::html::page(dispatcher.schema(), {.root = "html"}));
 
@@ -211,44 +213,64 @@ public:
     static constexpr std::string_view name() noexcept { return "the HTML page"; }
 
     mi::http::routing route(mi::http::request_view const& r, std::string& scratch) const {
+        using mi::http::beast_http::status;
         auto const where = locate(r.target);
-        if (!where) return {{}, problem(mi::http::beast_http::status::not_acceptable, "Unable to parse URL!",
-                                        "There is no such module or command here.")};
-        if (!where->command) return {{}, page_for(*where, nullptr, nullptr)};
-        auto const fields = fields_of(r);
-        auto params = params_of(*where->command, fields);
-        if (!params.has_value()) return {{}, page_for(*where, nullptr, nullptr)}; // nothing asked: the forms
-        if (!*params) return {{}, problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
-                                          "The arg field is not JSON; it holds the params as an array or an object.")};
+        if (!where) return {{}, problem("Unable to parse URL!", "There is no such module or command here.")};
+        if (!where->command) return {{}, page_for(*where)};
+        auto const sent = read(*where->command, r);
+        switch (sent.what) {
+        case submission::show: return {{}, page_for(*where)};
+        case submission::bad_arg:
+            return {{}, page_for(*where, &sent, nullptr, status::internal_server_error,
+                                 notice{"Internal server error!", "The arg field is not JSON; it holds the params "
+                                                                  "as an array or an object."})};
+        case submission::incomplete:
+            return {{}, page_for(*where, &sent, nullptr, status::bad_request,
+                                 notice{"Missing parameter", "This form needs '" + sent.missing +
+                                                                 "'; fill it in, or use the form without it."})};
+        case submission::run: break;
+        }
         boost::json::object request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", where->command->canonical}};
-        if (!(*params)->is_null()) request["params"] = **params;
+        if (!sent.params.is_null()) request["params"] = sent.params;
         scratch = boost::json::serialize(request);
         return {scratch, {}};
     }
 
     mi::http::reply render(mi::http::request_view const& r, answer_kind kind, std::string&& text) const {
+        using mi::http::beast_http::status;
         auto const where = locate(r.target);
-        if (kind == answer_kind::failed || !where || !where->command)
-            return problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
-                           "The command did not answer in time, or its answer could not be made.");
+        if (!where || !where->command) return problem("Internal server error!", "There is no such command here.");
+        auto const sent = read(*where->command, r);
+        if (kind == answer_kind::failed)
+            return page_for(*where, &sent, nullptr, status::internal_server_error,
+                            notice{"Internal server error!", "The command did not answer in time, or failed."});
         boost::system::error_code ec;
         auto const answer = boost::json::parse(text, ec);
         if (ec || !answer.is_object())
-            return problem(mi::http::beast_http::status::internal_server_error, "Internal server error!",
-                           "The command's answer is not JSON.");
-        auto const fields = fields_of(r);
-        auto const params = params_of(*where->command, fields);
-        boost::json::value const sent = params && *params ? **params : boost::json::value();
-        std::optional<std::size_t> used;
-        if (auto const recipe = detail::field(fields, "recipe"); recipe && !detail::field(fields, "arg"))
-            if (auto const n = std::strtoul(recipe->c_str(), nullptr, 10); n < where->command->recipes.size()) used = n;
-        return page_for(*where, &answer.get_object(), &sent, used);
+            return page_for(*where, &sent, nullptr, status::internal_server_error,
+                            notice{"Internal server error!", "The command's answer is not JSON."});
+        return page_for(*where, &sent, &answer.get_object());
     }
 
 private:
     struct location {
         std::string module;                     // empty: the index
         command_info const* command = nullptr;  // null: the index or a module's page
+    };
+
+    // What a request to a command's page asks for, read once for running and again for showing.
+    struct submission {
+        enum kind { show, run, bad_arg, incomplete } what = show;
+        boost::json::value params;                               // run: the params, null for none
+        std::optional<std::size_t> recipe;                       // the recipe whose form was sent
+        std::vector<std::pair<std::string, std::string>> typed;  // that form's fields, as typed
+        std::string arg;                                         // the arg field, as typed
+        std::string missing;                                     // incomplete: the required parameter left empty
+    };
+
+    struct notice {
+        std::string_view title;
+        std::string text;
     };
 
     std::string_view module_of(command_info const& c) const {
@@ -280,39 +302,52 @@ private:
         return at;
     }
 
-    static std::vector<std::pair<std::string, std::string>> fields_of(mi::http::request_view const& r) {
+    // A non-empty `arg` is the params as JSON (OpenSIPS's field); an empty one runs without params. A recipe's
+    // form (`recipe=N`) sends one field per parameter of that recipe: a string parameter takes the text as
+    // typed, any other the text read as JSON when it parses and as a string otherwise; a required one left
+    // empty stops the run, so that the form never falls through to another recipe.
+    static submission read(command_info const& command, mi::http::request_view const& r) {
         auto const q = r.target.find('?');
         auto fields = detail::form_fields(q == std::string_view::npos ? std::string_view() : r.target.substr(q + 1));
         if (r.method == mi::http::beast_http::verb::post)
             for (auto& f : detail::form_fields(r.body)) fields.push_back(std::move(f));
-        return fields;
-    }
-
-    // What to run with: nullopt when the request asks for nothing (show the forms); a null pointer inside
-    // when `arg` is not JSON; else the params (JSON null for none).
-    static std::optional<std::optional<boost::json::value>> params_of(
-        command_info const& command, std::vector<std::pair<std::string, std::string>> const& fields) {
-        if (auto const arg = detail::field(fields, "arg"); arg && !arg->empty()) {
+        submission s;
+        if (auto arg = detail::field(fields, "arg")) {
+            s.arg = std::move(*arg);
+            s.what = submission::run;
+            if (s.arg.empty()) return s;
             boost::system::error_code ec;
-            auto v = boost::json::parse(*arg, ec);
-            if (ec) return std::optional<boost::json::value>();
-            return std::optional<boost::json::value>(std::move(v));
+            s.params = boost::json::parse(s.arg, ec);
+            if (ec) s.what = submission::bad_arg;
+            return s;
         }
         auto const recipe = detail::field(fields, "recipe");
-        if (!recipe) {
-            if (detail::field(fields, "arg")) return std::optional<boost::json::value>(nullptr); // `?arg=`
-            return std::nullopt;
-        }
+        char* end = nullptr;
+        std::size_t const n = recipe ? std::strtoul(recipe->c_str(), &end, 10) : 0;
+        if (!recipe || recipe->empty() || *end != '\0' || n >= command.recipes.size()) return s;
+        s.recipe = n;
+        s.what = submission::run;
         boost::json::object named;
-        for (auto const& r : command.recipes)
-            for (auto const& p : r.params)
-                if (auto const v = detail::field(fields, "param." + std::string(p.name)); v && !v->empty()) {
-                    boost::system::error_code ec;
-                    auto parsed = boost::json::parse(*v, ec);
-                    named[p.name] = ec ? boost::json::value(*v) : std::move(parsed);
-                }
-        if (named.empty()) return std::optional<boost::json::value>(nullptr);
-        return std::optional<boost::json::value>(std::move(named));
+        for (auto const& p : command.recipes[n].params) {
+            auto text = detail::field(fields, "param." + std::string(p.name)).value_or(std::string());
+            if (text.empty()) {
+                if (p.required && s.missing.empty()) s.what = submission::incomplete, s.missing = p.name;
+                continue;
+            }
+            boost::system::error_code ec;
+            auto parsed = takes_string(p) ? boost::json::value() : boost::json::parse(text, ec);
+            named[p.name] = takes_string(p) || ec ? boost::json::value(text) : std::move(parsed);
+            s.typed.emplace_back(p.name, std::move(text));
+        }
+        if (!named.empty()) s.params = std::move(named);
+        return s;
+    }
+
+    static bool takes_string(param_info const& p) {
+        if (!p.schema) return false;
+        auto const schema = p.schema();
+        auto const* type = schema.is_object() ? schema.get_object().if_contains("type") : nullptr;
+        return type && type->is_string() && type->get_string() == "string";
     }
 
     std::string url(std::string_view module = {}, std::string_view command = {}) const {
@@ -342,13 +377,16 @@ private:
         return out;
     }
 
-    mi::http::reply problem(mi::http::beast_http::status status, std::string_view what, std::string_view why) const {
-        std::string content = "<section class=\"error\" id=\"problem\"><h2>";
-        detail::escape(content, what);
-        content += "</h2><p>";
-        detail::escape(content, why);
-        content += "</p><p><a href=\"" + detail::escaped(url()) + "\">Back to the list of commands</a></p></section>";
-        return {status, html_type, frame(what, content)};
+    // The page for a path that names nothing here (406, as mi_html answers).
+    mi::http::reply problem(std::string_view what, std::string_view why) const {
+        std::string content = notice_section({what, std::string(why)});
+        content += "<p><a href=\"" + detail::escaped(url()) + "\">Back to the list of commands</a></p>";
+        return {mi::http::beast_http::status::not_acceptable, html_type, frame(what, content)};
+    }
+
+    static std::string notice_section(notice const& n) {
+        return "<section class=\"error\" id=\"problem\"><h2>" + detail::escaped(n.title) + "</h2><p>" +
+               detail::escaped(n.text) + "</p></section>";
     }
 
     std::string command_table(std::string_view module) const {
@@ -364,8 +402,8 @@ private:
         return out + "</table>";
     }
 
-    // `used` (the recipe whose form was sent) gets back the values sent, and the raw form the params.
-    std::string forms(command_info const& c, boost::json::value const* sent, std::optional<std::size_t> used) const {
+    // The form that was sent gets back what was typed in it; the raw form shows the params that were sent.
+    std::string forms(command_info const& c, submission const* sent) const {
         std::string const action = detail::escaped(url(module_of(c), c.canonical));
         std::string const method = post_forms_ ? "post" : "get";
         std::string out;
@@ -393,12 +431,9 @@ private:
                 out += "</small></label><input type=\"text\" id=\"" + field_id + "\" name=\"param.";
                 detail::escape(out, p.name);
                 out += "\"";
-                if (sent && sent->is_object() && used == i)
-                    if (auto const* v = sent->get_object().if_contains(p.name)) {
-                        out += " value=\"";
-                        detail::escape(out, v->is_string() ? std::string(v->get_string()) : boost::json::serialize(*v));
-                        out += "\"";
-                    }
+                if (sent && sent->recipe == i)
+                    if (auto const typed = detail::field(sent->typed, p.name))
+                        out += " value=\"" + detail::escaped(*typed) + "\"";
                 out += ">";
             }
             out += "<button type=\"submit\">Run</button></fieldset></form>";
@@ -406,7 +441,8 @@ private:
         out += "<form method=\"" + method + "\" action=\"" + action +
                "\" id=\"raw\"><fieldset><legend>With the params as JSON (an array or an object)</legend>"
                "<label for=\"arg\">arg</label><input type=\"text\" id=\"arg\" name=\"arg\"";
-        if (sent && !sent->is_null()) out += " value=\"" + detail::escaped(boost::json::serialize(*sent)) + "\"";
+        if (sent && !sent->arg.empty()) out += " value=\"" + detail::escaped(sent->arg) + "\"";
+        else if (sent && !sent->params.is_null()) out += " value=\"" + detail::escaped(boost::json::serialize(sent->params)) + "\"";
         out += "><button type=\"submit\">Run</button></fieldset></form>";
         return out;
     }
@@ -436,13 +472,14 @@ private:
         return out + "</pre></section>";
     }
 
-    mi::http::reply page_for(location const& at, boost::json::object const* answer, boost::json::value const* sent,
-                             std::optional<std::size_t> used = {}) const {
+    mi::http::reply page_for(location const& at, submission const* sent = nullptr, boost::json::object const* answer = nullptr,
+                             mi::http::beast_http::status status = mi::http::beast_http::status::ok,
+                             std::optional<notice> const& warning = {}) const {
         if (!at.command) {
             std::string content = "<h2>";
             detail::escape(content, at.module.empty() ? std::string_view("Commands") : std::string_view(at.module));
             content += "</h2>" + command_table(at.module);
-            return {mi::http::beast_http::status::ok, html_type, frame(at.module, content)};
+            return {status, html_type, frame(at.module, content)};
         }
         auto const& c = *at.command;
         std::string content = "<h2 id=\"command\">";
@@ -455,9 +492,10 @@ private:
             for (std::size_t i = 0; i < c.aliases.size(); ++i) content += (i ? ", " : "") + detail::escaped(c.aliases[i]);
             content += "</p>";
         }
+        if (warning) content += notice_section(*warning);
         if (answer) content += answer_section(*answer);
-        content += forms(c, sent, used);
-        return {mi::http::beast_http::status::ok, html_type, frame(c.canonical, content)};
+        content += forms(c, sent);
+        return {status, html_type, frame(c.canonical, content)};
     }
 
     static constexpr std::string_view html_type = "text/html; charset=utf-8";
