@@ -97,6 +97,19 @@ BOOST_AUTO_TEST_CASE(member_names_are_matched_case_insensitively_and_the_first_w
                result(R"("x")"));
     BOOST_TEST(answer(d, R"({"jsonrpc":"2.0","method":"echo","params":["a"],"Params":["b"],"id":1})") ==
                result(R"("a")"));
+    // the same spelling twice: the first wins too (spec 1.1)
+    BOOST_TEST(answer(d, R"({"jsonrpc":"2.0","method":"echo","method":"nothing","params":["x"],"id":2,"id":3})") ==
+               result(R"("x")", "2"));
+    // a named param twice counts twice, as OpenSIPS counts the members of params
+    BOOST_TEST(answer(d, R"({"jsonrpc":"2.0","method":"echo","params":{"text":"a","text":"b"},"id":1})") ==
+               error(-32602, "Invalid params", "Too few or too many parameters"));
+}
+
+BOOST_AUTO_TEST_CASE(escaped_names_and_strings_are_read_unescaped) {
+    BOOST_TEST(answer(d, R"({"jsonrpc":"2.0","m\u0065thod":"echo","params":{"te\u0078t":"a\"b\u00e9\n"},"id":1})") ==
+               result("\"a\\\"b\xc3\xa9\\n\""));
+    BOOST_TEST(answer(d, R"({"jsonrpc":"2.0","method":"ech\u006f","params":["\ud83d\ude00"],"id":1})") ==
+               result("\"\xf0\x9f\x98\x80\""));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_members_are_ignored) {

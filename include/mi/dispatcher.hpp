@@ -10,8 +10,6 @@
 #include <mi/error.hpp>
 #include <mi/introspection.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/mp11/algorithm.hpp>
 
@@ -33,8 +31,8 @@ struct limits {
     std::size_t max_depth = 32;  ///< nesting of arrays and objects; deeper text is -32700
 };
 
-/** The reusable memory of a dispatch: parser, arena and output scratch. One per thread; reusing it makes a
-    warm dispatch allocate nothing. */
+/** The reusable memory of a dispatch: the request's tokens and the output scratch. One per thread; reusing it
+    makes a warm dispatch allocate nothing. */
 class workspace {
 public:
     workspace() = default;
@@ -45,23 +43,7 @@ private:
     template <class, class...>
     friend class dispatcher;
 
-    boost::json::parser& parser_for(std::size_t max_depth) {
-        resource_.release();
-        if (!parser_ || parser_depth_ != max_depth) {
-            boost::json::parse_options options;
-            options.max_depth = max_depth;
-            parser_.emplace(boost::json::storage_ptr(), options, parser_stack_, sizeof parser_stack_);
-            parser_depth_ = max_depth;
-        }
-        parser_->reset(boost::json::storage_ptr(&resource_));
-        return *parser_;
-    }
-
-    alignas(std::max_align_t) unsigned char arena_[8192];
-    boost::json::monotonic_resource resource_{arena_, sizeof arena_};
-    alignas(std::max_align_t) unsigned char parser_stack_[2048];
-    std::optional<boost::json::parser> parser_;
-    std::size_t parser_depth_ = 0;
+    detail::tape tape_;
     boost::json::serializer serializer_;
     std::string scratch_;
     std::string answer_;
@@ -129,8 +111,8 @@ struct selection {
 };
 
 // The OpenSIPS recipe rule (spec 3.2), with std::optional parameters widening a recipe's size to a range.
-inline selection select_recipe(std::span<recipe_shape const> recipes, bool named_only, boost::json::array const* positional,
-                               boost::json::object const* named) noexcept {
+inline selection select_recipe(std::span<recipe_shape const> recipes, bool named_only, json_ref const* positional,
+                               json_ref const* named) noexcept {
     if (!positional && !named) {
         for (std::size_t r = 0; r < recipes.size(); ++r)
             if (recipes[r].min == 0) return {r, {}};
@@ -155,7 +137,7 @@ inline selection select_recipe(std::span<recipe_shape const> recipes, bool named
         std::size_t present = 0;
         bool complete = true;
         for (std::size_t i = 0; i < recipe.names.size(); ++i) {
-            if (named->contains(recipe.names[i])) ++present;
+            if (named->find(recipe.names[i])) ++present;
             else if (recipe.required[i]) complete = false;
         }
         if (complete && present == k) return {r, {}};
@@ -166,9 +148,9 @@ inline selection select_recipe(std::span<recipe_shape const> recipes, bool named
 // The request's parts a recipe runs with.
 template <class MakeReply>
 struct call_input {
-    boost::json::array const* positional;
-    boost::json::object const* named;
-    boost::json::value const* id;
+    json_ref const* positional;
+    json_ref const* named;
+    json_ref const* id;
     bool notification;
     json_writer& w;
     context const& ctx;
@@ -220,7 +202,7 @@ public:
         `mi::async_reply` is empty. */
     bool call(std::string_view request, std::string& response, context const& ctx, workspace& ws) const noexcept {
         response.clear();
-        auto no_handle = [](boost::json::value const*, bool) { return async_reply(); };
+        auto no_handle = [](detail::json_ref const*, bool) { return async_reply(); };
         return handle(request, response, ctx, ws, no_handle) == detail::outcome::answered;
     }
 
@@ -241,7 +223,7 @@ public:
         detail::workspace_use const busy(ws.in_use_); // the answer is delivered from the workspace
         std::string& out = ws.answer_;
         out.clear();
-        auto make_reply = [&](boost::json::value const* id, bool notification) {
+        auto make_reply = [&](detail::json_ref const* id, bool notification) {
             return async_reply(std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, id_text(id), notification));
         };
         auto const result = handle(request, out, ctx, ws, make_reply, &on_answer);
@@ -276,26 +258,40 @@ private:
         }(commands{});
     }
 
-    static std::string id_text(boost::json::value const* id) { return id ? boost::json::serialize(*id) : "null"; }
-
-    static void write_id(detail::json_writer& w, boost::json::value const* id) {
-        if (id) w.dom(*id);
-        else w.raw("null");
+    // The id echoed as it came: a string, a number (integers exactly), or null.
+    static void write_id(detail::json_writer& w, detail::json_ref const* id) {
+        using detail::token_kind;
+        if (!id) return w.raw("null");
+        switch (id->kind()) {
+        case token_kind::string: return w.string(id->string());
+        case token_kind::int64: return w.integer(id->int64());
+        case token_kind::uint64: return w.integer(id->uint64());
+        case token_kind::real: return w.number(id->real());
+        default: return w.raw("null");
+        }
     }
 
-    static void end_response_with(detail::json_writer& w, boost::json::value const* id) {
+    static std::string id_text(detail::json_ref const* id) {
+        std::string text;
+        boost::json::serializer serializer;
+        detail::json_writer w(text, serializer);
+        write_id(w, id);
+        return text;
+    }
+
+    static void end_response_with(detail::json_writer& w, detail::json_ref const* id) {
         w.raw(R"(,"id":)");
         write_id(w, id);
         w.raw('}');
     }
 
-    static void write_error(detail::json_writer& w, boost::json::value const* id, int code, std::string_view message,
+    static void write_error(detail::json_writer& w, detail::json_ref const* id, int code, std::string_view message,
                             std::string_view data = {}) {
         detail::write_error(w, code, message, data);
         end_response_with(w, id);
     }
 
-    static void write_error(detail::json_writer& w, boost::json::value const* id, errc code, std::string_view data = {}) {
+    static void write_error(detail::json_writer& w, detail::json_ref const* id, errc code, std::string_view data = {}) {
         write_error(w, id, static_cast<int>(code), message_of(code), data);
     }
 
@@ -310,16 +306,13 @@ private:
         detail::workspace_use const busy(ws.in_use_);
         detail::json_writer w(out, ws.serializer_);
         try {
-            auto& parser = ws.parser_for(limits_.max_depth);
-            boost::system::error_code ec;
-            parser.write_some(request.data(), request.size(), ec);
-            if (ec) {
+            if (!ws.tape_.read(request, limits_.max_depth)) {
                 write_error(w, nullptr, errc::parse_error);
                 return detail::outcome::answered;
             }
-            boost::json::value const request_value = parser.release();
-            if (!request_value.is_array()) return process(request_value, w, ctx, ws, make_reply);
-            return batch(request_value.get_array(), w, ctx, ws, make_reply, on_answer);
+            detail::json_ref const root(ws.tape_, 0);
+            if (!root.is(detail::token_kind::array)) return process(root, w, ctx, ws, make_reply);
+            return batch(root, w, ctx, ws, make_reply, on_answer);
         } catch (...) {
             // Only memory exhaustion gets here: handlers' exceptions are answered where they are called.
             out.clear();
@@ -331,9 +324,9 @@ private:
     // JSON-RPC 2.0 batches (spec 1.6 says OpenSIPS has none; we do): each element answered in order,
     // notifications leave no element, and a batch of them leaves no response.
     template <class MakeReply, class OnAnswer>
-    detail::outcome batch(boost::json::array const& requests, detail::json_writer& w, context const& ctx,
-                          workspace& ws, MakeReply& make_reply, OnAnswer* on_answer) const {
-        if (requests.empty()) {
+    detail::outcome batch(detail::json_ref requests, detail::json_writer& w, context const& ctx, workspace& ws,
+                          MakeReply& make_reply, OnAnswer* on_answer) const {
+        if (requests.size() == 0) {
             write_error(w, nullptr, errc::invalid_request);
             return detail::outcome::answered;
         }
@@ -344,12 +337,12 @@ private:
         if constexpr (std::is_same_v<OnAnswer, synchronous>) {
             std::size_t answered = 0;
             w.raw('[');
-            for (auto const& request : requests) {
+            requests.each_item([&](detail::json_ref request) {
                 auto const mark = w.out().size();
                 if (answered) w.raw(',');
                 if (process(request, w, ctx, ws, make_reply) == detail::outcome::answered) ++answered;
                 else w.out().resize(mark);
-            }
+            });
             w.raw(']');
             return answered ? detail::outcome::answered : detail::outcome::silent;
         } else {
@@ -382,12 +375,12 @@ private:
     };
 
     template <class OnAnswer>
-    detail::outcome async_batch(boost::json::array const& requests, context const& ctx, workspace& ws,
+    detail::outcome async_batch(detail::json_ref requests, context const& ctx, workspace& ws,
                                 OnAnswer& on_answer) const {
         auto collector = std::make_shared<batch_collector<OnAnswer>>(on_answer, requests.size());
         std::size_t element = 0;
         bool deferred_state = false;
-        auto make_reply = [&](boost::json::value const* id, bool notification) {
+        auto make_reply = [&](detail::json_ref const* id, bool notification) {
             std::string id_json = id_text(id);
             {
                 std::lock_guard lock(collector->mutex);
@@ -407,27 +400,25 @@ private:
             };
             return async_reply(std::make_shared<detail::async_state_for<decltype(sink)>>(sink, id_json, notification));
         };
-        for (; element < requests.size(); ++element) {
+        requests.each_item([&](detail::json_ref request) {
             std::string text;
             detail::json_writer w(text, ws.serializer_);
             deferred_state = false;
-            auto const result = process(requests[element], w, ctx, ws, make_reply);
-            if (result == detail::outcome::deferred) continue;
-            std::unique_lock lock(collector->mutex);
-            if (result == detail::outcome::answered) collector->slots[element] = std::move(text);
-            if (deferred_state) --collector->pending; // its state was settled by the handler's own answer
-        }
+            auto const result = process(request, w, ctx, ws, make_reply);
+            if (result != detail::outcome::deferred) {
+                std::unique_lock lock(collector->mutex);
+                if (result == detail::outcome::answered) collector->slots[element] = std::move(text);
+                if (deferred_state) --collector->pending; // its state was settled by the handler's own answer
+            }
+            ++element;
+        });
         std::unique_lock lock(collector->mutex);
         collector->release(lock);
         return detail::outcome::deferred;
     }
 
     struct envelope {
-        boost::json::value const* jsonrpc = nullptr;
-        boost::json::value const* method = nullptr;
-        boost::json::value const* params = nullptr;
-        boost::json::value const* id = nullptr;
-        bool has_id = false;
+        std::optional<detail::json_ref> jsonrpc, method, params, id;
     };
 
     static bool names_equal(std::string_view key, std::string_view name) noexcept {
@@ -438,38 +429,38 @@ private:
     }
 
     // Spec 1.1: member names matched case-insensitively, the first occurrence wins.
-    static envelope read_envelope(boost::json::object const& request) noexcept {
+    static envelope read_envelope(detail::json_ref request) noexcept {
         envelope e;
-        for (auto const& member : request) {
-            std::string_view const key = member.key();
-            if (!e.jsonrpc && names_equal(key, "jsonrpc")) e.jsonrpc = &member.value();
-            else if (!e.method && names_equal(key, "method")) e.method = &member.value();
-            else if (!e.params && names_equal(key, "params")) e.params = &member.value();
-            else if (!e.has_id && names_equal(key, "id")) e.id = &member.value(), e.has_id = true;
-        }
+        request.each_member([&](std::string_view key, detail::json_ref value) {
+            if (!e.jsonrpc && names_equal(key, "jsonrpc")) e.jsonrpc = value;
+            else if (!e.method && names_equal(key, "method")) e.method = value;
+            else if (!e.params && names_equal(key, "params")) e.params = value;
+            else if (!e.id && names_equal(key, "id")) e.id = value;
+        });
         return e;
     }
 
     template <class MakeReply>
-    detail::outcome process(boost::json::value const& request, detail::json_writer& w, context const& ctx,
-                            workspace& ws, MakeReply& make_reply) const {
-        if (!request.is_object()) {
+    detail::outcome process(detail::json_ref request, detail::json_writer& w, context const& ctx, workspace& ws,
+                            MakeReply& make_reply) const {
+        using detail::token_kind;
+        if (!request.is(token_kind::object)) {
             write_error(w, nullptr, errc::invalid_request);
             return detail::outcome::answered;
         }
-        envelope const e = read_envelope(request.get_object());
-        bool const id_valid = !e.has_id || e.id->is_string() || e.id->is_number() || e.id->is_null();
-        boost::json::value const* const id = e.has_id && id_valid ? e.id : nullptr;
-        bool const valid = id_valid && e.jsonrpc && e.jsonrpc->is_string() && e.jsonrpc->get_string() == "2.0" &&
-                           e.method && e.method->is_string() &&
-                           (!e.params || e.params->is_array() || e.params->is_object());
+        envelope const e = read_envelope(request);
+        bool const id_valid = !e.id || e.id->is(token_kind::string) || e.id->is_number() || e.id->is(token_kind::null);
+        detail::json_ref const* const id = e.id && id_valid ? &*e.id : nullptr;
+        bool const valid = id_valid && e.jsonrpc && e.jsonrpc->is(token_kind::string) && e.jsonrpc->string() == "2.0" &&
+                           e.method && e.method->is(token_kind::string) && (!e.params || e.params->is_structured());
         if (!valid) {
             write_error(w, id, errc::invalid_request);
             return detail::outcome::answered;
         }
-        bool const notification = !e.has_id;
+        bool const notification = !e.id;
         auto const mark = w.out().size();
-        auto const result = dispatch(e.method->get_string(), e.params, id, notification, w, ctx, ws, make_reply);
+        auto const result = dispatch(e.method->string(), e.params ? &*e.params : nullptr, id, notification, w, ctx, ws,
+                                     make_reply);
         if (notification && result == detail::outcome::answered) {
             w.out().resize(mark);
             return detail::outcome::silent;
@@ -478,7 +469,7 @@ private:
     }
 
     template <class MakeReply>
-    detail::outcome dispatch(std::string_view method, boost::json::value const* params, boost::json::value const* id,
+    detail::outcome dispatch(std::string_view method, detail::json_ref const* params, detail::json_ref const* id,
                              bool notification, detail::json_writer& w, context const& ctx, workspace& ws,
                              MakeReply& make_reply) const {
         auto const found = Set::resolve(method);
@@ -497,10 +488,9 @@ private:
             return detail::outcome::answered;
         }
         // spec 1.1: empty params are no params
-        boost::json::array const* positional = nullptr;
-        boost::json::object const* named = nullptr;
-        if (params && params->is_array() && !params->get_array().empty()) positional = &params->get_array();
-        if (params && params->is_object() && !params->get_object().empty()) named = &params->get_object();
+        detail::json_ref const* positional = nullptr;
+        detail::json_ref const* named = nullptr;
+        if (params && params->size() != 0) (params->is(detail::token_kind::array) ? positional : named) = params;
 
         auto const& command = command_table<MakeReply>[found.command];
         auto const chosen = detail::select_recipe(command.recipes, command.named_only, positional, named);
@@ -512,7 +502,7 @@ private:
         return command.runners[chosen.recipe](*this, input);
     }
 
-    static void write_bind_fault(detail::json_writer& w, boost::json::value const* id, detail::bind_fault fault,
+    static void write_bind_fault(detail::json_writer& w, detail::json_ref const* id, detail::bind_fault fault,
                                  std::string_view name) {
         std::string_view prefix = fault == detail::bind_fault::bad_type         ? "Bad type for parameter '"
                                   : fault == detail::bind_fault::bad_array_item ? "Bad type for array item in parameter '"
@@ -545,9 +535,8 @@ private:
         std::string_view fault_name;
         boost::mp11::mp_for_each<boost::mp11::mp_iota_c<std::tuple_size_v<Values>>>([&](auto P) {
             if (fault != detail::bind_fault::none) return;
-            boost::json::value const* source =
-                in.positional ? (P < in.positional->size() ? &(*in.positional)[P] : nullptr)
-                              : (in.named ? in.named->if_contains(names[P]) : nullptr);
+            auto const source = in.positional ? in.positional->item(P)
+                                              : in.named ? in.named->find(names[P]) : std::nullopt;
             if (!source) return;
             fault = detail::bind(*source, std::get<P>(values));
             if (fault != detail::bind_fault::none) fault_name = names[P];
@@ -598,7 +587,7 @@ private:
     }
 
     template <class Answer>
-    static void write_answer(detail::json_writer& w, boost::json::value const* id, Answer const& answer) {
+    static void write_answer(detail::json_writer& w, detail::json_ref const* id, Answer const& answer) {
         if constexpr (detail::is_result<Answer> || detail::is_async_result<Answer>) {
             if (!answer.has_value()) {
                 auto const& e = answer.error();

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <mi/detail/tape.hpp>
 #include <mi/detail/type_traits.hpp>
 
 #include <boost/json/value.hpp>
@@ -72,16 +73,16 @@ bool integer_from_text(std::string_view text, T& out) noexcept {
 }
 
 template <integer T>
-bool integer_from_json(boost::json::value const& v, T& out) noexcept {
+bool integer_from_json(json_ref v, T& out) noexcept {
     switch (v.kind()) {
-    case boost::json::kind::int64:
-        if (!std::in_range<T>(v.get_int64())) return false;
-        return out = static_cast<T>(v.get_int64()), true;
-    case boost::json::kind::uint64:
-        if (!std::in_range<T>(v.get_uint64())) return false;
-        return out = static_cast<T>(v.get_uint64()), true;
-    case boost::json::kind::double_: {
-        double const d = v.get_double();
+    case token_kind::int64:
+        if (!std::in_range<T>(v.int64())) return false;
+        return out = static_cast<T>(v.int64()), true;
+    case token_kind::uint64:
+        if (!std::in_range<T>(v.uint64())) return false;
+        return out = static_cast<T>(v.uint64()), true;
+    case token_kind::real: {
+        double const d = v.real();
         if (std::trunc(d) != d) return false; // 1.5 is not an integer; never truncate silently
         if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
             auto const whole = static_cast<std::int64_t>(d);
@@ -93,22 +94,21 @@ bool integer_from_json(boost::json::value const& v, T& out) noexcept {
         }
         return false;
     }
-    case boost::json::kind::string: return integer_from_text(std::string_view(v.get_string()), out);
+    case token_kind::string: return integer_from_text(v.string(), out);
     default: return false;
     }
 }
 
 // bind(v, out): the one place that turns JSON into a C++ parameter value.
 template <class T>
-bind_fault bind(boost::json::value const& v, T& out) {
+bind_fault bind(json_ref v, T& out) {
     using enum bind_fault;
-    using boost::json::kind;
     if constexpr (std::same_as<T, bool>) {
-        if (v.is_bool()) return out = v.get_bool(), none;
-        if (v.is_int64() && (v.get_int64() == 0 || v.get_int64() == 1)) return out = v.get_int64() == 1, none;
-        if (v.is_string()) {
+        if (v.is(token_kind::boolean)) return out = v.boolean(), none;
+        if (v.is(token_kind::int64) && (v.int64() == 0 || v.int64() == 1)) return out = v.int64() == 1, none;
+        if (v.is(token_kind::string)) {
             // OpenSIPS's one-character flags, plus JSON's own spelling
-            std::string_view const s = v.get_string();
+            std::string_view const s = v.string();
             if (s == "1" || s == "y" || s == "Y" || s == "true") return out = true, none;
             if (s == "0" || s == "n" || s == "N" || s == "false") return out = false, none;
         }
@@ -117,73 +117,80 @@ bind_fault bind(boost::json::value const& v, T& out) {
         return integer_from_json(v, out) ? none : bad_type;
     } else if constexpr (std::is_floating_point_v<T>) {
         double d = 0;
-        if (v.is_number()) d = v.to_number<double>();
-        else if (v.is_string()) {
-            std::string_view const s = v.get_string();
+        switch (v.kind()) {
+        case token_kind::int64: d = static_cast<double>(v.int64()); break;
+        case token_kind::uint64: d = static_cast<double>(v.uint64()); break;
+        case token_kind::real: d = v.real(); break;
+        case token_kind::string: {
+            std::string_view const s = v.string();
             auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
             if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return bad_type;
-        } else
-            return bad_type;
+            break;
+        }
+        default: return bad_type;
+        }
         if (std::isfinite(d) && std::abs(d) > std::numeric_limits<T>::max()) return bad_type;
         return out = static_cast<T>(d), none;
     } else if constexpr (std::same_as<T, std::string>) {
         switch (v.kind()) {
-        case kind::string: return out.assign(v.get_string().data(), v.get_string().size()), none;
-        case kind::int64: return out = std::to_string(v.get_int64()), none;
-        case kind::uint64: return out = std::to_string(v.get_uint64()), none;
-        case kind::double_: {
+        case token_kind::string: return out.assign(v.string()), none;
+        case token_kind::int64: return out = std::to_string(v.int64()), none;
+        case token_kind::uint64: return out = std::to_string(v.uint64()), none;
+        case token_kind::real: {
             // OpenSIPS writes a number read as a string as its integer part
             char digits[400];
-            auto end = std::to_chars(digits, digits + sizeof digits, std::trunc(v.get_double()),
-                                     std::chars_format::fixed, 0).ptr;
+            auto end = std::to_chars(digits, digits + sizeof digits, std::trunc(v.real()), std::chars_format::fixed, 0).ptr;
             return out.assign(digits, end), none;
         }
         default: return bad_type;
         }
     } else if constexpr (std::same_as<T, std::string_view>) {
-        if (!v.is_string()) return bad_type;
-        return out = std::string_view(v.get_string()), none;
+        if (!v.is(token_kind::string)) return bad_type;
+        return out = v.string(), none;
     } else if constexpr (described_enum<T>) {
-        if (!v.is_string()) return bad_type;
-        // Boost 1.81's enum_from_string wants a NUL-terminated name; the request's string is a view
-        std::string_view const s = v.get_string();
+        if (!v.is(token_kind::string)) return bad_type;
+        std::string_view const s = v.string();
         bool found = false;
         boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
             if (!found && s == e.name) found = true, out = e.value;
         });
         return found ? none : bad_type;
     } else if constexpr (std::same_as<T, boost::json::value>) {
-        return out = v, none;
+        return out = v.to_value(), none;
     } else if constexpr (std::same_as<T, boost::json::object>) {
-        return v.is_object() ? (out = v.get_object(), none) : bad_type;
+        return v.is(token_kind::object) ? (out = std::move(v.to_value().get_object()), none) : bad_type;
     } else if constexpr (std::same_as<T, boost::json::array>) {
-        return v.is_array() ? (out = v.get_array(), none) : bad_type;
+        return v.is(token_kind::array) ? (out = std::move(v.to_value().get_array()), none) : bad_type;
     } else if constexpr (is_optional<T>) {
-        if (v.is_null()) return out.reset(), none;
+        if (v.is(token_kind::null)) return out.reset(), none;
         return bind(v, out.emplace());
     } else if constexpr (is_vector<T>) {
-        if (!v.is_array()) return bad_type;
-        auto const& items = v.get_array();
-        if (items.empty()) return empty_array; // OpenSIPS: an array parameter has at least one item
+        if (!v.is(token_kind::array)) return bad_type;
+        if (v.size() == 0) return empty_array; // OpenSIPS: an array parameter has at least one item
         out.clear();
-        out.reserve(items.size());
-        for (auto const& item : items)
-            if (bind(item, out.emplace_back()) != none) return bad_array_item;
-        return none;
+        out.reserve(v.size());
+        bind_fault fault = none;
+        v.each_item([&](json_ref item) {
+            if (fault == none && bind(item, out.emplace_back()) != none) fault = bad_array_item;
+        });
+        return fault;
     } else if constexpr (is_string_map<T>) {
-        if (!v.is_object()) return bad_type;
+        if (!v.is(token_kind::object)) return bad_type;
         out.clear();
-        for (auto const& [key, item] : v.get_object())
-            if (bind(item, out[std::string(key)]) != none) return bad_type;
-        return none;
+        bind_fault fault = none;
+        v.each_member([&](std::string_view key, json_ref item) {
+            // the first of duplicate keys wins, as everywhere in a request
+            if (fault == none && !out.contains(std::string(key)) && bind(item, out[std::string(key)]) != none)
+                fault = bad_type;
+        });
+        return fault;
     } else if constexpr (described_struct<T>) {
-        if (!v.is_object()) return bad_type;
-        auto const& members = v.get_object();
+        if (!v.is(token_kind::object)) return bad_type;
         bind_fault fault = none;
         boost::mp11::mp_for_each<public_members<T>>([&](auto member) {
             if (fault != none) return;
             auto& field = out.*member.pointer;
-            if (auto const* found = members.if_contains(member.name)) {
+            if (auto const found = v.find(member.name)) {
                 if (bind(*found, field) != none) fault = bad_type;
             } else if constexpr (!is_optional<std::remove_cvref_t<decltype(field)>>) {
                 fault = bad_type;

@@ -1,0 +1,256 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+// A request read into a flat list of tokens by boost::json::basic_parser, without building a DOM: strings stay
+// views into the request (or into one arena when they had escapes), containers know where they end, and both
+// lists are reused from request to request, so a warm read allocates nothing. `json_ref` walks it.
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mi::detail {
+
+enum class token_kind : std::uint8_t { null, boolean, int64, uint64, real, string, array, object };
+
+struct token {
+    token_kind kind = token_kind::null;
+    bool in_arena = false;  // string: its text is in the arena (it was unescaped), not in the request
+    bool boolean = false;
+    std::uint32_t end = 0;    // one past the last token of this value (a container's items included)
+    std::uint32_t size = 0;   // array: items; object: members; string: bytes
+    std::uint32_t offset = 0; // string: where its text starts
+    union {
+        std::int64_t int64;
+        std::uint64_t uint64;
+        double real;
+    } number{};
+};
+
+class tape;
+
+// The basic_parser handler that writes the tape. An object's members are a key (a string token) followed by
+// the value's tokens.
+class tape_writer {
+public:
+    static constexpr std::size_t max_array_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_object_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_string_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_key_size = std::numeric_limits<std::uint32_t>::max();
+
+    using error_code = boost::json::error_code;
+    using string_view = boost::json::string_view;
+
+    void start(std::string_view input) {
+        input_ = input;
+        tokens_.clear();
+        open_.clear();
+        arena_.clear();
+        part_ = npos;
+    }
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_array_begin(error_code&) { return open(token_kind::array); }
+    bool on_array_end(std::size_t n, error_code&) { return close(n); }
+    bool on_object_begin(error_code&) { return open(token_kind::object); }
+    bool on_object_end(std::size_t n, error_code&) { return close(n); }
+    bool on_string_part(string_view s, std::size_t, error_code&) { return part(s); }
+    bool on_string(string_view s, std::size_t, error_code&) { return text(s); }
+    bool on_key_part(string_view s, std::size_t, error_code&) { return part(s); }
+    bool on_key(string_view s, std::size_t, error_code&) { return text(s); }
+    bool on_number_part(string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t i, string_view, error_code&) {
+        return scalar(token_kind::int64).number.int64 = i, true;
+    }
+    bool on_uint64(std::uint64_t u, string_view, error_code&) {
+        return scalar(token_kind::uint64).number.uint64 = u, true;
+    }
+    bool on_double(double d, string_view, error_code&) { return scalar(token_kind::real).number.real = d, true; }
+    bool on_bool(bool b, error_code&) { return scalar(token_kind::boolean).boolean = b, true; }
+    bool on_null(error_code&) { return scalar(token_kind::null), true; }
+    bool on_comment_part(string_view, error_code&) { return true; }
+    bool on_comment(string_view, error_code&) { return true; }
+
+private:
+    friend class tape;
+    static constexpr std::size_t npos = std::size_t(-1);
+
+    token& scalar(token_kind kind) {
+        auto& t = tokens_.emplace_back();
+        t.kind = kind;
+        t.end = static_cast<std::uint32_t>(tokens_.size());
+        return t;
+    }
+
+    bool open(token_kind kind) {
+        open_.push_back(static_cast<std::uint32_t>(tokens_.size()));
+        tokens_.emplace_back().kind = kind;
+        return true;
+    }
+
+    bool close(std::size_t n) {
+        auto& t = tokens_[open_.back()];
+        open_.pop_back();
+        t.size = static_cast<std::uint32_t>(n);
+        t.end = static_cast<std::uint32_t>(tokens_.size());
+        return true;
+    }
+
+    bool part(string_view s) {
+        if (part_ == npos) part_ = arena_.size();
+        arena_.append(s.data(), s.size());
+        return true;
+    }
+
+    // A string whole: a view into the request when it came in one piece from there, else its unescaped
+    // text in the arena.
+    bool text(string_view s) {
+        auto& t = scalar(token_kind::string);
+        bool const in_input = part_ == npos && s.data() >= input_.data() && s.data() + s.size() <= input_.data() + input_.size();
+        if (in_input) {
+            t.offset = static_cast<std::uint32_t>(s.data() - input_.data());
+            t.size = static_cast<std::uint32_t>(s.size());
+            return true;
+        }
+        if (part_ == npos) part_ = arena_.size();
+        arena_.append(s.data(), s.size());
+        t.in_arena = true;
+        t.offset = static_cast<std::uint32_t>(part_);
+        t.size = static_cast<std::uint32_t>(arena_.size() - part_);
+        part_ = npos;
+        return true;
+    }
+
+    std::string_view input_;
+    std::vector<token> tokens_;
+    std::vector<std::uint32_t> open_;
+    std::string arena_;
+    std::size_t part_ = npos; // where the string being assembled in the arena starts
+};
+
+/** One JSON text as tokens. Reused: `read` keeps the memory of the previous text. */
+class tape {
+public:
+    /** Reads `text`, which must outlive every use of what this tape returns; false if it is not one JSON
+        value (trailing text after a complete value is ignored, as boost::json::parser::write_some does) or
+        nests deeper than `max_depth`. */
+    bool read(std::string_view text, std::size_t max_depth) {
+        if (!parser_ || depth_ != max_depth) {
+            boost::json::parse_options options;
+            options.max_depth = max_depth;
+            parser_.emplace(options);
+            depth_ = max_depth;
+        }
+        parser_->reset();
+        auto& w = parser_->handler();
+        w.start(text);
+        if (text.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
+        boost::json::error_code ec;
+        parser_->write_some(false, text.data(), text.size(), ec);
+        return !ec && parser_->done();
+    }
+
+    token const& operator[](std::uint32_t i) const noexcept { return parser_->handler().tokens_[i]; }
+
+    std::string_view text(token const& t) const noexcept {
+        auto const& w = parser_->handler();
+        return (t.in_arena ? std::string_view(w.arena_) : w.input_).substr(t.offset, t.size);
+    }
+
+private:
+    std::optional<boost::json::basic_parser<tape_writer>> parser_;
+    std::size_t depth_ = 0;
+};
+
+/** A value on a tape: what binding and the envelope read instead of a boost::json::value. */
+class json_ref {
+public:
+    json_ref(tape const& t, std::uint32_t index) noexcept : tape_(&t), index_(index) {}
+
+    token_kind kind() const noexcept { return at().kind; }
+    bool is(token_kind k) const noexcept { return at().kind == k; }
+    bool is_number() const noexcept {
+        return is(token_kind::int64) || is(token_kind::uint64) || is(token_kind::real);
+    }
+    bool is_structured() const noexcept { return is(token_kind::array) || is(token_kind::object); }
+
+    bool boolean() const noexcept { return at().boolean; }
+    std::int64_t int64() const noexcept { return at().number.int64; }
+    std::uint64_t uint64() const noexcept { return at().number.uint64; }
+    double real() const noexcept { return at().number.real; }
+    std::string_view string() const noexcept { return tape_->text(at()); }
+
+    /** Items of an array, members of an object. */
+    std::size_t size() const noexcept { return at().size; }
+
+    /** Calls f(item) for each item of an array. */
+    template <class F>
+    void each_item(F&& f) const {
+        for (auto i = index_ + 1; i < at().end; i = (*tape_)[i].end) f(json_ref(*tape_, i));
+    }
+
+    /** Calls f(key, value) for each member of an object, in order. */
+    template <class F>
+    void each_member(F&& f) const {
+        for (auto i = index_ + 1; i < at().end; i = (*tape_)[i + 1].end)
+            f(tape_->text((*tape_)[i]), json_ref(*tape_, i + 1));
+    }
+
+    /** The item at `position` of an array (counting from 0); nullopt past the end. */
+    std::optional<json_ref> item(std::size_t position) const noexcept {
+        auto i = index_ + 1;
+        for (; i < at().end && position != 0; --position) i = (*tape_)[i].end;
+        if (i >= at().end) return std::nullopt;
+        return json_ref(*tape_, i);
+    }
+
+    /** The value of the first member named `key` of an object (OpenSIPS takes the first of duplicates). */
+    std::optional<json_ref> find(std::string_view key) const noexcept {
+        for (auto i = index_ + 1; i < at().end; i = (*tape_)[i + 1].end)
+            if (tape_->text((*tape_)[i]) == key) return json_ref(*tape_, i + 1);
+        return std::nullopt;
+    }
+
+    /** The value as a DOM, for parameters that want one. */
+    boost::json::value to_value() const {
+        switch (kind()) {
+        case token_kind::null: return nullptr;
+        case token_kind::boolean: return boolean();
+        case token_kind::int64: return int64();
+        case token_kind::uint64: return uint64();
+        case token_kind::real: return real();
+        case token_kind::string: return boost::json::string(string());
+        case token_kind::array: {
+            boost::json::array a;
+            a.reserve(size());
+            each_item([&](json_ref item) { a.push_back(item.to_value()); });
+            return a;
+        }
+        case token_kind::object: {
+            boost::json::object o;
+            o.reserve(size());
+            // emplace keeps the first of duplicate keys, as find does
+            each_member([&](std::string_view k, json_ref v) { o.emplace(k, v.to_value()); });
+            return o;
+        }
+        }
+        return nullptr;
+    }
+
+private:
+    token const& at() const noexcept { return (*tape_)[index_]; }
+
+    tape const* tape_;
+    std::uint32_t index_;
+};
+
+} // namespace mi::detail
