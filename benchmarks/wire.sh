@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
+#
+# Over the wire, in one run: mi_daemon (one server thread, then two) and Kamailio's jsonrpcs, both on 127.0.0.1
+# and temp files only, started and stopped by pid. HTTP keep-alive with wrk (POST of a W1-shaped request), then
+# FIFO, UDP and UNIX datagram round trips with mi_bench_wire_client. Prints a markdown section.
+#
+# usage: benchmarks/wire.sh BUILD_DIR    (mi_daemon and mi_bench_wire_client built there, Release)
+# MI_WIRE_SECONDS (default 10) per wrk run, MI_WIRE_COUNT (default 20000) round trips per datagram/FIFO run.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$1
+seconds=${MI_WIRE_SECONDS:-10}
+count=${MI_WIRE_COUNT:-20000}
+daemon=$build/examples/daemon/mi_daemon
+client=$build/benchmarks/mi_bench_wire_client
+work=$(mktemp -d /tmp/mi_wire.XXXXXX)
+pids=()
+
+stop() { # stop PID: SIGTERM, then wait for it
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+}
+cleanup() {
+    for p in "${pids[@]}"; do stop "$p"; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { # free_port SOCK_STREAM|SOCK_DGRAM
+    python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
+wait_http() { # wait_http URL: until a JSON-RPC POST there is answered (Kamailio never answers a GET)
+    for _ in $(seq 100); do
+        curl -s -o /dev/null --max-time 1 -H 'Content-Type: application/json' \
+            -d '{"jsonrpc":"2.0","method":"none","id":1}' "$1" && return 0
+        sleep 0.1
+    done
+    echo "wire.sh: nothing answers at $1" >&2
+    return 1
+}
+
+# wrk CONNECTIONS THREADS URL BODY -> "requests/s p99_ms"
+wrk_run() {
+    local lua=$work/post.lua
+    python3 -c 'import json, sys
+print("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = " + json.dumps(sys.argv[1]))' "$4" >"$lua"
+    wrk -t"$2" -c"$1" -d"${seconds}s" --latency -s "$lua" "$3" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+rps = float(re.search(r"Requests/sec:\s*([\d.]+)", text).group(1))
+value, unit = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+ms = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if errors: sys.exit("wire.sh: wrk saw %s error responses" % errors.group(1))
+print("%.0f %.3f" % (rps, ms))'
+}
+
+# --- mi_daemon ------------------------------------------------------------------------------------------------
+mi_http=0 mi_udp=0 mi_pid=0
+start_mi() { # start_mi THREADS
+    mi_http=$(free_port SOCK_STREAM)
+    mi_udp=$(free_port SOCK_DGRAM)
+    "$daemon" --http "127.0.0.1:$mi_http" --fifo "$work/mi_fifo" --reply-dir "$work/" --udp "127.0.0.1:$mi_udp" \
+        --unix "$work/mi.sock" --threads "$1" >"$work/mi.log" 2>&1 &
+    mi_pid=$!
+    pids+=("$mi_pid")
+    wait_http "http://127.0.0.1:$mi_http/mi"
+}
+
+start_mi 1
+# W1 against mi_daemon: log_level with a level and the pid of one of its threads
+thread=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"ps","id":1}' \
+    "http://127.0.0.1:$mi_http/mi" | python3 -c 'import json, sys; print(json.load(sys.stdin)["result"]["Processes"][0]["PID"])')
+mi_w1='{"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":'$thread'},"id":11}'
+read -r mi_rps1 mi_p99_1 < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi_rps32 mi_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi_fifo mi_fifo_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
+read -r mi_udp_rt mi_udp_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
+read -r mi_unix mi_unix_p99 < <("$client" unix "$work/mi.sock" - "$count" "$mi_w1")
+stop "$mi_pid"
+
+start_mi 2
+read -r mi2_rps32_t1 mi2_p99_t1 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi2_rps32_t2 mi2_p99_t2 < <(wrk_run 32 2 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+stop "$mi_pid"
+
+# --- Kamailio ---------------------------------------------------------------------------------------------------
+kam_w1='{"jsonrpc":"2.0","method":"core.echo","params":[4,9472],"id":11}'
+kam_pid=0 kam_http=0
+start_kamailio() { # start_kamailio DGRAM_SOCKET
+    kam_http=$(free_port SOCK_STREAM)
+    sed -e "s|@FIFO@|$work/kamailio_fifo|" -e "s|@REPLY_DIR@|$work/|" -e "s|@DGRAM@|$1|" \
+        "$here/kamailio.cfg" >"$work/kamailio.cfg"
+    kamailio -f "$work/kamailio.cfg" -l "tcp:127.0.0.1:$kam_http" -DD -E -Y "$work" -w "$work" >"$work/kamailio.log" 2>&1 &
+    kam_pid=$!
+    pids+=("$kam_pid")
+    wait_http "http://127.0.0.1:$kam_http/RPC"
+    for _ in $(seq 50); do [ -p "$work/kamailio_fifo" ] && return 0; sleep 0.1; done
+}
+
+kamailio_version=""
+if command -v kamailio >/dev/null; then
+    kamailio_version=$(kamailio -v | head -1)
+    kam_udp=$(free_port SOCK_DGRAM)
+    start_kamailio "udp:127.0.0.1:$kam_udp"
+    read -r kam_rps1 kam_p99_1 < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
+    read -r kam_rps32 kam_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
+    read -r kam_fifo kam_fifo_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
+    read -r kam_udp_rt kam_udp_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
+    stop "$kam_pid"
+    start_kamailio "$work/kamailio.sock"
+    read -r kam_unix kam_unix_p99 < <("$client" unix "$work/kamailio.sock" - "$count" "$kam_w1")
+    stop "$kam_pid"
+fi
+
+# --- report -------------------------------------------------------------------------------------------------------
+ratio() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+echo "wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2) for ${seconds} s per row; $count sequential round trips per FIFO/datagram row"
+echo "(mi_bench_wire_client, reply FIFO and client socket reused). mi_daemon: \`log_level\` with a level and a thread's"
+echo "pid (W1's shape); Kamailio: \`core.echo\` with \`[4,9472]\` (it has no log_level; echo is its cheapest two-parameter"
+echo "call). The machine has 2 cores: server and client share them."
+echo
+if [ -n "$kamailio_version" ]; then
+    echo "Kamailio: $kamailio_version, modules xhttp + jsonrpcs, one HTTP worker (tcp_children=1), config benchmarks/kamailio.cfg."
+    echo
+    echo "| transport | mi_daemon (1 thread) | p99 | Kamailio | p99 | mi / Kamailio |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms | $kam_rps1 req/s | $kam_p99_1 ms | $(ratio "$mi_rps1" "$kam_rps1") |"
+    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms | $kam_rps32 req/s | $kam_p99_32 ms | $(ratio "$mi_rps32" "$kam_rps32") |"
+    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs | $kam_fifo /s | $kam_fifo_p99 µs | $(ratio "$mi_fifo" "$kam_fifo") |"
+    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs | $kam_udp_rt /s | $kam_udp_p99 µs | $(ratio "$mi_udp_rt" "$kam_udp_rt") |"
+    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs | $kam_unix /s | $kam_unix_p99 µs | $(ratio "$mi_unix" "$kam_unix") |"
+else
+    echo "Kamailio is not installed here (Debian: kamailio), so only mi's figures are given."
+    echo
+    echo "| transport | mi_daemon (1 thread) | p99 |"
+    echo "|---|---:|---:|"
+    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms |"
+    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms |"
+    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs |"
+    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs |"
+    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs |"
+fi
+echo
+echo "Scaling, HTTP keep-alive, 32 connections: mi_daemon on 1 io_context thread $mi_rps32 req/s (wrk -t1);"
+echo "on 2 threads $mi2_rps32_t1 req/s with wrk -t1 (p99 $mi2_p99_t1 ms) and $mi2_rps32_t2 req/s with wrk -t2 (p99 $mi2_p99_t2 ms)."
+echo "With 2 cores, a second server thread competes with the client for the same cores."
