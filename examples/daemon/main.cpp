@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     mi::dispatcher const dispatcher(daemon_core::commands, core);
     using counted_type = counting_dispatcher<std::remove_cv_t<decltype(dispatcher)>>;
     counted_type const counted(dispatcher, core);
-    boost::asio::io_context io;
+    boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
 
     using http_server = mi::http::server<counted_type, mi::http::optional_endpoint<mi::html::page>,
                                          mi::http::optional_endpoint<mi::xmlrpc::endpoint>>;

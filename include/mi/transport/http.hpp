@@ -392,16 +392,28 @@ public:
 private:
     options const& settings() const noexcept { return hub_->settings(); }
 
+    // One timer serves every phase, and it is not reset per request: moving the deadline is a store, and the
+    // timer, when it fires early, waits again for what is left. Resetting a timer costs a cancelled wait, a
+    // handler and a reference count each time, four times per request.
     void arm(std::chrono::milliseconds timeout) {
-        timer_.expires_after(timeout);
-        timer_.async_wait([self = this->shared_from_this(), armed = ++deadline_](error_code ec) {
-            if (!ec && armed == self->deadline_) self->on_deadline();
-        });
+        deadline_ = std::chrono::steady_clock::now() + timeout;
+        if (!waiting_ || deadline_ < timer_.expiry()) wait_for_deadline(); // only a sooner deadline resets it
     }
 
-    void disarm() {
-        ++deadline_; // a timer that already fired and is queued is now stale
-        timer_.cancel();
+    void disarm() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+    void wait_for_deadline() {
+        waiting_ = true;
+        timer_.expires_at(deadline_); // a wait still pending completes as superseded
+        timer_.async_wait([self = this->shared_from_this(), wait = ++wait_](error_code ec) {
+            if (wait != self->wait_) return;
+            self->waiting_ = false;
+            if (ec || self->phase_ == phase::closed || self->deadline_ == std::chrono::steady_clock::time_point::max())
+                return;
+            if (std::chrono::steady_clock::now() < self->deadline_) return self->wait_for_deadline();
+            self->disarm();
+            self->on_deadline();
+        });
     }
 
     void read_next() {
@@ -484,14 +496,26 @@ private:
         send(std::move(r.now), request.method == beast_http::verb::head, false);
     }
 
+    // The session dispatching on this thread, on its strand: an answer given before the dispatcher returns
+    // (most are) is handled in place instead of posted.
+    static session*& answering_here() noexcept {
+        thread_local session* current = nullptr;
+        return current;
+    }
+
     // The on_answer of async_call: copied into asynchronous commands and called from any thread.
     struct answer_sink {
         std::shared_ptr<Hub> owner;
         std::weak_ptr<session> target;
+        session* here;
         std::uint64_t request;
 
         void operator()(answer const& a) const {
             if (a.kind == answer_kind::provisional) return; // spec 3.5: HTTP waits for the final answer
+            if (answering_here() == here) { // on the strand, inside dispatch: no post, unless stopped meanwhile
+                if (!owner->stopped()) here->on_answer(request, a.kind, std::string(a.text));
+                return;
+            }
             owner->deliver(target, [text = std::string(a.text), kind = a.kind, request = request](session& s) mutable {
                 s.on_answer(request, kind, std::move(text));
             });
@@ -502,8 +526,11 @@ private:
         phase_ = phase::answering;
         auto const request = ++request_;
         arm(settings().async_timeout);
-        answer_sink const sink{hub_, this->weak_from_this(), request};
-        if (!hub_->call(body, context{"http", peer_}, sink)) close(); // stopped meanwhile
+        answer_sink const sink{hub_, this->weak_from_this(), this, request};
+        session* const outer = std::exchange(answering_here(), this);
+        bool const called = hub_->call(body, context{"http", peer_}, sink);
+        answering_here() = outer;
+        if (!called) close(); // stopped meanwhile
     }
 
     void on_answer(std::uint64_t request, answer_kind kind, std::string text) {
@@ -578,6 +605,9 @@ private:
         if (phase_ == phase::closed) return;
         phase_ = phase::closed;
         disarm();
+        ++wait_; // the pending wait, cancelled here, must not keep this session alive until it would expire
+        waiting_ = false;
+        timer_.cancel();
         error_code ec;
         socket_.shutdown(tcp::socket::shutdown_both, ec);
         socket_.close(ec);
@@ -595,7 +625,9 @@ private:
     std::size_t endpoint_ = 0;  // the endpoint that routed the request being answered
     std::array<char, 4096> discard_;
     phase phase_ = phase::idle;
-    std::uint64_t deadline_ = 0; // the armed deadline; a timer handler armed for an older one does nothing
+    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max(); // max: none
+    std::uint64_t wait_ = 0; // the current wait; a completion of an older one does nothing
+    bool waiting_ = false;   // the timer has a current wait pending
     std::uint64_t request_ = 0;  // the dispatched request whose answer is awaited
     unsigned version_ = 11;
     bool keep_alive_ = false;
