@@ -524,9 +524,10 @@ private:
     }
 
     // Binds, calls and answers. Instantiated once per parameter types and result type, not per recipe:
-    // commands of the same shape share it, which keeps a set of many commands cheap to compile.
+    // commands of the same shape share it, which keeps a set of many commands cheap to compile. Never inlined
+    // into the per-recipe runners, or each would get its own copy again (a third of a 100-command TU's time).
     template <class Values, class Result, bool TakesReply, class MakeReply>
-    detail::outcome run_shape(std::span<std::string_view const> names, Result (*call)(env_type&, Values&),
+    [[gnu::noinline]] detail::outcome run_shape(std::span<std::string_view const> names, Result (*call)(env_type&, Values&),
                               detail::call_input<MakeReply>& in) const {
         auto& w = in.w;
         auto const* id = in.id;
