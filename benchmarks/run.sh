@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 #
-# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess (Release, -O2 -DNDEBUG,
-# into build/bench), runs it (W1..W5, best of 5 x 1e6 requests), then build_cost.sh (W5 build figures).
-# Takes a few minutes. usage: benchmarks/run.sh     (CXX defaults to g++)
+# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess, mi_daemon and
+# mi_bench_wire_client (Release, -O2 -DNDEBUG, into build/bench), runs W1..W5 in process (best of 5 x 1e6
+# requests), then build_cost.sh (W5 build figures), then wire.sh (mi_daemon against Kamailio over HTTP, FIFO and
+# datagrams; needs wrk, and Kamailio for the comparison). Takes about ten minutes.
+# usage: benchmarks/run.sh     (CXX defaults to g++)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,15 +19,18 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$root" status --porcelain -- include 2>/dev/null) ]]; then commit="$commit (include/ modified)"; fi
 include_digest() { (cd "$root" && find include -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12); }
 digest=$(include_digest)
+"$root/.ci/setup" bench >&2
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
-      -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=OFF -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
-cmake --build "$build" -j1 --target mi_bench_inprocess >&2
+      -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=ON -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
+cmake --build "$build" -j1 --target mi_bench_inprocess mi_daemon mi_bench_wire_client >&2
 
 echo "run.sh: timing W1..W5 in process" >&2
 inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
 echo "run.sh: measuring W5 build cost" >&2
 build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
+echo "run.sh: over the wire" >&2
+wire=$("$here/wire.sh" "$build")
 
 changed=""
 if [[ $(include_digest) != "$digest" ]]; then
@@ -59,6 +64,10 @@ $inprocess
 ## Build cost: the W5 translation unit
 
 $build_cost
+
+## Over the wire: mi_daemon and Kamailio
+
+$wire
 MD
 mv "$results.tmp" "$results"
 echo "run.sh: wrote $results" >&2
