@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$1
 seconds=${MI_WIRE_SECONDS:-10}
 count=${MI_WIRE_COUNT:-20000}
+clients=8 # for the capacity rows: that many clients at once, each $count / $clients round trips
 daemon=$build/examples/daemon/mi_daemon
 client=$build/benchmarks/mi_bench_wire_client
 work=$(mktemp -d /tmp/mi_wire.XXXXXX)
@@ -82,6 +83,10 @@ read -r mi_rps32 mi_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_
 read -r mi_fifo mi_fifo_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
 read -r mi_udp_rt mi_udp_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
 read -r mi_unix mi_unix_p99 < <("$client" unix "$work/mi.sock" - "$count" "$mi_w1")
+share=$((count / clients))
+read -r mi_fifo_n mi_fifo_n_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
+read -r mi_udp_n mi_udp_n_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$share" "$mi_w1" "$clients")
+read -r mi_unix_n mi_unix_n_p99 < <("$client" unix "$work/mi.sock" - "$share" "$mi_w1" "$clients")
 stop "$mi_pid"
 
 start_mi 2
@@ -112,16 +117,19 @@ if command -v kamailio >/dev/null; then
     read -r kam_rps32 kam_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
     read -r kam_fifo kam_fifo_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
     read -r kam_udp_rt kam_udp_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
+    read -r kam_fifo_n kam_fifo_n_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
+    read -r kam_udp_n kam_udp_n_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
     stop "$kam_pid"
     start_kamailio "$work/kamailio.sock"
     read -r kam_unix kam_unix_p99 < <("$client" unix "$work/kamailio.sock" - "$count" "$kam_w1")
+    read -r kam_unix_n kam_unix_n_p99 < <("$client" unix "$work/kamailio.sock" - "$share" "$kam_w1" "$clients")
     stop "$kam_pid"
 fi
 
 # --- report -------------------------------------------------------------------------------------------------------
 ratio() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 echo "wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2) for ${seconds} s per row; $count sequential round trips per FIFO/datagram row"
-echo "(mi_bench_wire_client, reply FIFO and client socket reused). mi_daemon: \`log_level\` with a level and a thread's"
+echo "(mi_bench_wire_client, reply FIFO and client socket reused; one client, or $clients at once for capacity). mi_daemon: \`log_level\` with a level and a thread's"
 echo "pid (W1's shape); Kamailio: \`core.echo\` with \`[4,9472]\` (it has no log_level; echo is its cheapest two-parameter"
 echo "call). The machine has 2 cores: server and client share them."
 echo
@@ -135,6 +143,9 @@ if [ -n "$kamailio_version" ]; then
     echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs | $kam_fifo /s | $kam_fifo_p99 µs | $(ratio "$mi_fifo" "$kam_fifo") |"
     echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs | $kam_udp_rt /s | $kam_udp_p99 µs | $(ratio "$mi_udp_rt" "$kam_udp_rt") |"
     echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs | $kam_unix /s | $kam_unix_p99 µs | $(ratio "$mi_unix" "$kam_unix") |"
+    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs | $kam_fifo_n /s | $kam_fifo_n_p99 µs | $(ratio "$mi_fifo_n" "$kam_fifo_n") |"
+    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs | $kam_udp_n /s | $kam_udp_n_p99 µs | $(ratio "$mi_udp_n" "$kam_udp_n") |"
+    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs | $kam_unix_n /s | $kam_unix_n_p99 µs | $(ratio "$mi_unix_n" "$kam_unix_n") |"
 else
     echo "Kamailio is not installed here (Debian: kamailio), so only mi's figures are given."
     echo
@@ -145,6 +156,9 @@ else
     echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs |"
     echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs |"
     echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs |"
+    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs |"
+    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs |"
+    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs |"
 fi
 echo
 echo "Scaling, HTTP keep-alive, 32 connections: mi_daemon on 1 io_context thread $mi_rps32 req/s (wrk -t1);"

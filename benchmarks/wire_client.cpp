@@ -3,12 +3,13 @@
 //
 // mi_bench_wire_client: sequential request/reply round trips over a FIFO or a UDP/UNIX datagram socket, as
 // fast as one client can go, to compare management servers over the same transport. Prints
-// "<round trips per second> <p99 microseconds>". Every reply must carry a result (checked).
+// "<round trips per second> <p99 microseconds>". Every reply must carry a result (checked). With CLIENTS > 1,
+// that many clients run at once, each COUNT round trips: the server's capacity rather than its latency.
 //
-//   mi_bench_wire_client fifo-opensips FIFO REPLY_DIR COUNT REQUEST   (":name:" + REQUEST, OpenSIPS's mi_fifo)
-//   mi_bench_wire_client fifo-kamailio FIFO REPLY_DIR COUNT REQUEST   (REQUEST with "reply_name", jsonrpcs)
-//   mi_bench_wire_client udp HOST PORT COUNT REQUEST
-//   mi_bench_wire_client unix SOCKET_PATH - COUNT REQUEST
+//   mi_bench_wire_client fifo-opensips FIFO REPLY_DIR COUNT REQUEST [CLIENTS]  (":name:" + REQUEST: mi_fifo)
+//   mi_bench_wire_client fifo-kamailio FIFO REPLY_DIR COUNT REQUEST [CLIENTS]  (REQUEST with "reply_name")
+//   mi_bench_wire_client udp HOST PORT COUNT REQUEST [CLIENTS]
+//   mi_bench_wire_client unix SOCKET_PATH - COUNT REQUEST [CLIENTS]
 //
 // The reply FIFO and the client's UNIX socket are made once and reused: what is timed is the server's
 // turnaround, not the client's file system work.
@@ -27,6 +28,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -69,29 +71,19 @@ std::string fifo_round_trip(std::string const& fifo, std::string const& reply_pa
     return reply;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    if (argc != 6) {
-        std::fprintf(stderr, "usage: %s fifo-opensips|fifo-kamailio|udp|unix WHERE ARG COUNT REQUEST\n", argv[0]);
-        return 2;
-    }
-    std::string const mode = argv[1], where = argv[2], arg = argv[3], request = argv[5];
-    long const count = std::atol(argv[4]);
-    std::vector<double> micros;
-    micros.reserve(static_cast<std::size_t>(count));
+// One client: COUNT sequential round trips on its own reply FIFO or socket; the time of each in `micros`.
+void run_client(std::string const& mode, std::string const& where, std::string const& arg, long count,
+                std::string const& request, int index, std::vector<double>& micros) {
     auto timed = [&](auto&& round_trip) {
-        auto const start = std::chrono::steady_clock::now();
         for (long i = 0; i < count; ++i) {
             auto const t0 = std::chrono::steady_clock::now();
             check_reply(round_trip());
             micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
         }
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    double seconds = 0;
+    std::string const suffix = std::to_string(::getpid()) + "_" + std::to_string(index);
     if (mode == "fifo-opensips" || mode == "fifo-kamailio") {
-        std::string const name = "mi_bench_reply_" + std::to_string(::getpid());
+        std::string const name = "mi_bench_reply_" + suffix;
         std::string const reply_path = arg + "/" + name;
         ::unlink(reply_path.c_str());
         if (::mkfifo(reply_path.c_str(), 0666) != 0) fail("mkfifo " + reply_path);
@@ -102,44 +94,66 @@ int main(int argc, char** argv) {
             auto const brace = request.rfind('}');
             framed = request.substr(0, brace) + ",\"reply_name\":\"" + name + "\"}\n";
         }
-        seconds = timed([&] { return fifo_round_trip(where, reply_path, framed); });
+        timed([&] { return fifo_round_trip(where, reply_path, framed); });
         ::unlink(reply_path.c_str());
-    } else {
-        bool const udp = mode == "udp";
-        int const fd = ::socket(udp ? AF_INET : AF_UNIX, SOCK_DGRAM, 0);
-        if (fd < 0) fail("socket");
-        std::string own;
-        if (udp) {
-            sockaddr_in to{};
-            to.sin_family = AF_INET;
-            to.sin_port = htons(static_cast<unsigned short>(std::atoi(arg.c_str())));
-            if (::inet_pton(AF_INET, where.c_str(), &to.sin_addr) != 1) fail("address " + where);
-            if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) fail("connect");
-        } else {
-            own = "/tmp/mi_bench_client_" + std::to_string(::getpid()) + ".sock";
-            ::unlink(own.c_str());
-            sockaddr_un me{};
-            me.sun_family = AF_UNIX;
-            std::strncpy(me.sun_path, own.c_str(), sizeof me.sun_path - 1);
-            if (::bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me) != 0) fail("bind " + own);
-            sockaddr_un to{};
-            to.sun_family = AF_UNIX;
-            std::strncpy(to.sun_path, where.c_str(), sizeof to.sun_path - 1);
-            if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) fail("connect " + where);
-        }
-        std::vector<char> buffer(65536);
-        seconds = timed([&] {
-            if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) fail("send");
-            if (!readable(fd, 5000)) fail("no reply");
-            ssize_t const n = ::recv(fd, buffer.data(), buffer.size(), 0);
-            if (n <= 0) fail("recv");
-            return std::string(buffer.data(), static_cast<std::size_t>(n));
-        });
-        ::close(fd);
-        if (!own.empty()) ::unlink(own.c_str());
+        return;
     }
-    std::sort(micros.begin(), micros.end());
-    double const p99 = micros.empty() ? 0 : micros[static_cast<std::size_t>(0.99 * static_cast<double>(micros.size() - 1))];
-    std::printf("%.0f %.1f\n", static_cast<double>(count) / seconds, p99);
+    bool const udp = mode == "udp";
+    int const fd = ::socket(udp ? AF_INET : AF_UNIX, SOCK_DGRAM, 0);
+    if (fd < 0) fail("socket");
+    std::string own;
+    if (udp) {
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(static_cast<unsigned short>(std::atoi(arg.c_str())));
+        if (::inet_pton(AF_INET, where.c_str(), &to.sin_addr) != 1) fail("address " + where);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) fail("connect");
+    } else {
+        own = "/tmp/mi_bench_client_" + suffix + ".sock";
+        ::unlink(own.c_str());
+        sockaddr_un me{};
+        me.sun_family = AF_UNIX;
+        std::strncpy(me.sun_path, own.c_str(), sizeof me.sun_path - 1);
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me) != 0) fail("bind " + own);
+        sockaddr_un to{};
+        to.sun_family = AF_UNIX;
+        std::strncpy(to.sun_path, where.c_str(), sizeof to.sun_path - 1);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) fail("connect " + where);
+    }
+    std::vector<char> buffer(65536);
+    timed([&] {
+        if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) fail("send");
+        if (!readable(fd, 5000)) fail("no reply");
+        ssize_t const n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n <= 0) fail("recv");
+        return std::string(buffer.data(), static_cast<std::size_t>(n));
+    });
+    ::close(fd);
+    if (!own.empty()) ::unlink(own.c_str());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 6 && argc != 7) {
+        std::fprintf(stderr, "usage: %s fifo-opensips|fifo-kamailio|udp|unix WHERE ARG COUNT REQUEST [CLIENTS]\n", argv[0]);
+        return 2;
+    }
+    std::string const mode = argv[1], where = argv[2], arg = argv[3], request = argv[5];
+    long const count = std::atol(argv[4]);
+    int const clients = argc == 7 ? std::max(1, std::atoi(argv[6])) : 1;
+    std::vector<std::vector<double>> micros(static_cast<std::size_t>(clients));
+    auto const start = std::chrono::steady_clock::now();
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < clients; ++i)
+            threads.emplace_back([&, i] { run_client(mode, where, arg, count, request, i, micros[static_cast<std::size_t>(i)]); });
+    }
+    double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::vector<double> all;
+    for (auto const& m : micros) all.insert(all.end(), m.begin(), m.end());
+    std::sort(all.begin(), all.end());
+    double const p99 = all.empty() ? 0 : all[static_cast<std::size_t>(0.99 * static_cast<double>(all.size() - 1))];
+    std::printf("%.0f %.1f\n", static_cast<double>(all.size()) / seconds, p99);
     return 0;
 }
