@@ -26,6 +26,9 @@ import urllib.parse
 import urllib.request
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemon_test  # noqa: E402  (the mi_daemon launcher shared by the integration tests)
+
 DAEMON = None
 SCREENSHOTS = None
 CHROMIUM = "/usr/bin/chromium"
@@ -110,29 +113,15 @@ def kill_pids(pids):
             pass
 
 
-class Daemon:
-    """mi_daemon serving JSON-RPC on /mi and the page on /html (no FIFO then), stdout and stderr to files."""
+class Daemon(daemon_test.Daemon):
+    """mi_daemon as the other integration tests start it, plus the page on /html and XML-RPC on /RPC2."""
 
     def __init__(self, workdir):
-        self.port = free_port()
-        self.stdout_path = os.path.join(workdir, "daemon.stdout")
-        self.stderr_path = os.path.join(workdir, "daemon.stderr")
-        with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
-            self.process = subprocess.Popen([DAEMON, "--http", "127.0.0.1:%d" % self.port, "--html", "--xmlrpc",
-                                             "--threads", "2"], stdout=out, stderr=err, cwd=workdir)
-        try:
-            wait_until(lambda: self.process.poll() is not None or port_open(self.port), "mi_daemon's port")
-            if self.process.poll() is not None:
-                raise RuntimeError("mi_daemon exited: " + self.stderr())
-        except BaseException:
-            self.process.kill()
-            self.process.wait()
-            raise
-        self.base = "http://127.0.0.1:%d" % self.port
+        super().__init__(workdir, extra=["--html", "--xmlrpc"])
+        self.base = "http://127.0.0.1:%d" % self.http_port
 
     def stderr(self):
-        with open(self.stderr_path) as f:
-            return f.read()
+        return self.output()
 
     def json_rpc(self, method, params=None):
         """The result of one JSON-RPC call on /mi, over urllib, independently of the browser."""
@@ -153,18 +142,6 @@ class Daemon:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
-
-    def stop(self):
-        """SIGTERM, as an operator would; the daemon must exit 0 (a sanitizer report would make it fail)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.returncode != 0:
-            raise AssertionError("mi_daemon exited with %s:\n%s" % (self.process.returncode, self.stderr()[-4000:]))
 
 
 # --- a small W3C WebDriver client ------------------------------------------------------------------------------------
@@ -614,6 +591,7 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     DAEMON = os.path.abspath(sys.argv.pop(1))
+    daemon_test.DAEMON = DAEMON
     SCREENSHOTS = os.path.abspath(sys.argv.pop(1))
     started = time.monotonic()
     run = unittest.main(verbosity=2, exit=False)

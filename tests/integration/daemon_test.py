@@ -67,6 +67,8 @@ class Daemon:
             return False
 
     def output(self):
+        if self.log.closed:
+            return self.final_output
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
@@ -80,10 +82,10 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        output = self.output()
+        self.final_output = self.output()
         self.log.close()
         if self.process.returncode != 0:
-            raise AssertionError("mi_daemon exited with %s:\n%s" % (self.process.returncode, output[-4000:]))
+            raise AssertionError("mi_daemon exited with %s:\n%s" % (self.process.returncode, self.final_output[-4000:]))
 
     # --- the clients ---------------------------------------------------------------------------------------
 
