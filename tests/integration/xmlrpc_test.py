@@ -30,6 +30,7 @@ class XmlRpcTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        cls.rpc("close")()
         cls.d.stop()
         cls.tmp.cleanup()
 
@@ -79,8 +80,8 @@ class XmlRpcTest(unittest.TestCase):
         code, _ = self.fault(lambda: self.rpc.log_level(True))
         self.assertEqual(code, -32602)
         self.assertEqual(self.rpc.log_level(4.0), {"New global log level": 4})
-        with_nil = xmlrpc.client.ServerProxy(self.url, allow_none=True)
-        code, _ = self.fault(lambda: with_nil.cache_store("local", "n", "x", None))  # null where seconds go
+        with xmlrpc.client.ServerProxy(self.url, allow_none=True) as with_nil:
+            code, _ = self.fault(lambda: with_nil.cache_store("local", "n", "x", None))  # null where seconds go
         self.assertEqual(code, -32602)
 
     def test_every_fault_code(self):
