@@ -389,6 +389,18 @@ BOOST_AUTO_TEST_CASE(endpoints_share_the_port_by_root) {
                           });
 }
 
+BOOST_AUTO_TEST_CASE(secrets_are_compared_whole) {
+    using mi::http::detail::same_secret;
+    BOOST_TEST(same_secret("s3cret", "s3cret"));
+    BOOST_TEST(!same_secret("s3cret", "s3creT"));
+    BOOST_TEST(!same_secret("s3cret", "s3cre"));
+    BOOST_TEST(!same_secret("", "x"));
+    BOOST_TEST(same_secret("", ""));
+    BOOST_TEST(mi::http::detail::base64("Aladdin:open sesame") == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    BOOST_TEST(mi::http::detail::base64("ab") == "YWI=");
+    BOOST_TEST(mi::http::detail::base64("abc") == "YWJj");
+}
+
 // --- a server on 127.0.0.1 -------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(every_json_rpc_answer_is_200_application_json) {
@@ -722,6 +734,39 @@ BOOST_AUTO_TEST_CASE(stop_closes_every_connection) {
     gate.release(held); // after stop: dropped
     s.reset();
     gate.release(held); // after the server and its loop are gone: ignored
+}
+
+BOOST_AUTO_TEST_CASE(basic_users_and_bearer_tokens_as_opensips_4_and_401_for_anyone_else) {
+    auto o = test_options();
+    o.access.users = {{"admin", "open sesame"}, {"viewer", "x"}};
+    o.access.tokens = {"t0k3n"};
+    served s(o);
+    auto const call = post(request("twice", "[21]"));
+    auto const with = [&](std::string_view authorization) {
+        return post(request("twice", "[21]"), "Authorization: " + std::string(authorization) + "\r\n");
+    };
+    for (auto const& bytes : {call, with("Basic YWRtaW46b3BlbiBzZXNhbWU"), with("Basic YWRtaW46b3BlbiBzZXNhbWX="),
+                              with("Bearer t0k3n0"), with("Bearer"), with("Digest t0k3n"), with("t0k3n")}) {
+        auto const r = ask(s, bytes);
+        BOOST_TEST(r.result_int() == 401);
+        BOOST_TEST(r.body() == html("Unauthorized"));
+        BOOST_TEST(content_type(r) == "text/html");
+        std::vector<std::string> challenges;
+        for (auto const& f : r.base())
+            if (f.name() == http::field::www_authenticate) challenges.emplace_back(f.value());
+        BOOST_TEST((challenges == std::vector<std::string>{R"(Basic realm="OpenSIPS MI")", R"(Bearer realm="OpenSIPS MI")"}));
+    }
+    for (auto const& authorization : {"Basic YWRtaW46b3BlbiBzZXNhbWU=", "basic YWRtaW46b3BlbiBzZXNhbWU=",
+                                      "Basic dmlld2VyOng=", "Bearer t0k3n", "BEARER  t0k3n"}) {
+        auto const r = ask(s, with(authorization));
+        BOOST_TEST_CONTEXT(authorization) {
+            BOOST_TEST(r.result_int() == 200);
+            BOOST_TEST(r.body() == result("42"));
+        }
+    }
+    // before anything else: an unauthorized client learns nothing of the URL space or the methods
+    BOOST_TEST(ask(s, bare("GET", "/elsewhere")).result_int() == 401);
+    BOOST_TEST(ask(s, bare("PUT")).result_int() == 401);
 }
 
 BOOST_AUTO_TEST_CASE(a_command_may_stop_its_own_server) {

@@ -4,8 +4,9 @@
 // mi_daemon: a small daemon that answers the OpenSIPS 3.x core MI commands over HTTP, FIFO, UDP and UNIX
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
-//   mi_daemon [--http [ADDRESS:PORT]] [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR]
-//             [--udp [HOST:PORT]] [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]
+//   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD]... [--http-token TOKEN]... [--html [ROOT]]
+//             [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
+//             [--async-timeout MS] [--threads N] [--log-level N]
 //
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
@@ -37,8 +38,9 @@
 namespace {
 
 constexpr char const* usage =
-    "usage: mi_daemon [--http [ADDRESS:PORT]] [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR]\n"
-    "                 [--udp [HOST:PORT]] [--unix PATH] [--async-timeout MS] [--threads N] [--log-level N]\n";
+    "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD]... [--http-token TOKEN]... [--html [ROOT]]\n"
+    "                 [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
+    "                 [--async-timeout MS] [--threads N] [--log-level N]\n";
 
 struct configuration {
     std::optional<mi::http::options> http;
@@ -73,6 +75,7 @@ configuration parse(int argc, char** argv) {
     configuration c;
     std::optional<std::string> reply_dir;
     std::optional<std::chrono::milliseconds> async_timeout;
+    mi::http::access access;
     auto value = [&](int& i, char const* fallback) -> std::string {
         if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") return argv[++i];
         if (fallback) return fallback;
@@ -85,6 +88,13 @@ configuration parse(int argc, char** argv) {
             c.http.emplace();
             c.http->address = host;
             c.http->port = port;
+        } else if (option == "--http-user") {
+            auto const user = value(i, nullptr);
+            auto const colon = user.find(':');
+            if (colon == std::string::npos || colon == 0) fail("--http-user takes NAME:PASSWORD");
+            access.users.push_back({user.substr(0, colon), user.substr(colon + 1)});
+        } else if (option == "--http-token") {
+            access.tokens.push_back(value(i, nullptr));
         } else if (option == "--html") {
             c.html.emplace();
             c.html->root = value(i, "html");
@@ -128,6 +138,10 @@ configuration parse(int argc, char** argv) {
         c.http.emplace();
     }
     if ((c.html || c.xmlrpc) && !c.http) c.http.emplace(); // they are served on the HTTP port
+    if (!access.open()) {
+        if (!c.http) fail("--http-user and --http-token need --http");
+        c.http->access = std::move(access);
+    }
     if (async_timeout) {
         if (!c.http) fail("--async-timeout needs --http");
         c.http->async_timeout = *async_timeout;
@@ -188,6 +202,10 @@ int main(int argc, char** argv) {
             http = std::make_unique<http_server>(io, counted, *config.http, std::move(html), std::move(xmlrpc));
             http->start();
             auto const where = "http://" + config.http->address + ":" + std::to_string(http->local_endpoint().port());
+            if (!http->local_endpoint().address().is_loopback() && config.http->access.open())
+                core.log(daemon_core::warning, "HTTP listens on " + config.http->address +
+                                                   " without authentication: anyone who reaches it can run every "
+                                                   "command; add --http-user or --http-token");
             core.log(daemon_core::notice, "JSON-RPC on " + where + "/" + config.http->root);
             if (config.html) core.log(daemon_core::notice, "HTML page on " + where + "/" + config.html->root);
             if (config.xmlrpc) core.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);

@@ -480,6 +480,31 @@ class CliTest(unittest.TestCase):
         self.assertIn("unknown output_type 'xml'", r.stderr)
 
 
+class HttpAccessTest(unittest.TestCase):
+    """--http-user and --http-token: curl's Basic authentication and a bearer token; 401 with a challenge for
+    anyone else, as OpenSIPS 4.x's httpd answers."""
+
+    def test_basic_users_and_tokens(self):
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_access_") as workdir:
+            d = Daemon(workdir, extra=["--http-user", "admin:s3cret", "--http-token", "t0k3n"])
+            try:
+                body = opensips_request("uptime")
+                status, ctype, text = d.curl(body, extra=["-D", os.path.join(workdir, "headers")])
+                self.assertEqual((status, ctype, text), (401, "text/html", "<html><body>Unauthorized</body></html>"))
+                with open(os.path.join(workdir, "headers")) as f:
+                    headers = f.read()
+                self.assertIn('WWW-Authenticate: Basic realm="OpenSIPS MI"', headers)
+                self.assertIn('WWW-Authenticate: Bearer realm="OpenSIPS MI"', headers)
+                self.assertEqual(d.curl(body, extra=["-u", "admin:wrong"])[0], 401)
+                status, _, text = d.curl(body, extra=["-u", "admin:s3cret"])
+                self.assertEqual(status, 200)
+                self.assertIn("Up time", result_of(text))
+                self.assertEqual(d.curl(body, extra=["-H", "Authorization: Bearer t0k3n"])[0], 200)
+                self.assertEqual(d.curl(body, extra=["-H", "Authorization: Bearer t0k3n-"])[0], 401)
+            finally:
+                d.stop()
+
+
 class LoadTest(unittest.TestCase):
     """16 concurrent clients, 2,000 requests each, 4 on each transport: every reply matches its request by id
     and content, nothing is lost, and the daemon's statistics agree with the count."""

@@ -14,6 +14,8 @@
 #include <mi/context.hpp>
 #include <mi/transport/async_dispatcher.hpp>
 
+#include <boost/archive/iterators/base64_from_binary.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -42,6 +44,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,6 +53,20 @@
 #include <vector>
 
 namespace mi::http {
+
+/** Who may use an HTTP server: HTTP Basic users (OpenSIPS 4.x's httpd `auth_username` and `auth_password`)
+    and bearer tokens. With neither, every request is served, so keep such a server on loopback. */
+struct access {
+    struct user {
+        std::string name;
+        std::string password;
+    };
+    std::vector<user> users;          ///< `Authorization: Basic base64(name:password)`
+    std::vector<std::string> tokens;  ///< `Authorization: Bearer TOKEN`
+    std::string realm = "OpenSIPS MI"; ///< named in the 401's `WWW-Authenticate` challenge
+
+    bool open() const noexcept { return users.empty() && tokens.empty(); }
+};
 
 /** Where and how the HTTP transport listens. The defaults are OpenSIPS's (httpd `ip`, `port`, `conn_timeout`;
     mi_http `root`; the 240 s async wait of spec 3.5), except that a body up to `body_limit` arrives whole. */
@@ -62,6 +79,7 @@ struct options {
     std::chrono::milliseconds idle_timeout{30000};   ///< a kept-alive connection with no request is closed after it
     std::chrono::milliseconds async_timeout{240000}; ///< an asynchronous command's final answer; then 500
     std::size_t max_connections = 512;               ///< connections beyond it are closed as soon as accepted
+    mi::http::access access;                         ///< credentials every request must carry; none by default
 };
 
 namespace beast_http = boost::beast::http;
@@ -197,6 +215,63 @@ private:
 
 namespace detail {
 
+// Secrets compared in time that depends on their lengths only, never on where they first differ.
+inline bool same_secret(std::string_view a, std::string_view b) noexcept {
+    unsigned char difference = a.size() != b.size();
+    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i)
+        difference |= static_cast<unsigned char>((i < a.size() ? a[i] : 0) ^ (i < b.size() ? b[i] : 0));
+    return difference == 0;
+}
+
+inline std::string base64(std::string_view bytes) {
+    using namespace boost::archive::iterators;
+    using encoder = base64_from_binary<transform_width<std::string_view::const_iterator, 6, 8>>;
+    std::string out(encoder(bytes.begin()), encoder(bytes.end()));
+    out.append((3 - bytes.size() % 3) % 3, '=');
+    return out;
+}
+
+/** Checks `Authorization` against an `access`: the scheme case-insensitively, the credentials in constant
+    time against every accepted one (no early exit, so timing tells nothing of which or how close). */
+class gatekeeper {
+public:
+    explicit gatekeeper(access const& a) : realm_(a.realm) {
+        for (auto const& u : a.users) accepted_.push_back({"Basic", base64(u.name + ':' + u.password)});
+        for (auto const& t : a.tokens) accepted_.push_back({"Bearer", t});
+        if (!a.users.empty()) challenges_.push_back("Basic realm=\"" + realm_ + "\"");
+        if (!a.tokens.empty()) challenges_.push_back("Bearer realm=\"" + realm_ + "\"");
+    }
+
+    bool open() const noexcept { return accepted_.empty(); }
+
+    bool admits(std::string_view authorization) const noexcept {
+        if (open()) return true;
+        auto const space = authorization.find(' ');
+        if (space == std::string_view::npos) return false;
+        std::string_view const scheme = authorization.substr(0, space);
+        std::string_view credentials = authorization.substr(space + 1);
+        while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
+        bool admitted = false;
+        for (auto const& [accepted_scheme, secret] : accepted_)
+            admitted |= boost::beast::iequals(scheme, accepted_scheme) & same_secret(credentials, secret);
+        return admitted;
+    }
+
+    /** The `WWW-Authenticate` values of a 401. */
+    std::vector<std::string> const& challenges() const noexcept { return challenges_; }
+
+private:
+    struct credential {
+        std::string_view scheme;
+        std::string secret;
+    };
+    std::string realm_;
+    std::vector<credential> accepted_;
+    std::vector<std::string> challenges_;
+};
+
+inline constexpr std::string_view unauthorized_page = "<html><body>Unauthorized</body></html>";
+
 /** The endpoints of one server, and httpd's part of routing: the method (only GET and POST exist, else 406),
     then the URL (the endpoint with the longest root the path is under, else 400), then the endpoint's own. */
 template <class... Extra>
@@ -279,10 +354,12 @@ template <class Dispatcher, class... Extra>
 class hub {
 public:
     hub(Dispatcher const& dispatcher, options o, Extra... extra)
-        : dispatcher_(dispatcher), options_(std::move(o)), endpoints_(json_rpc(options_.root), std::move(extra)...) {}
+        : dispatcher_(dispatcher), options_(std::move(o)), endpoints_(json_rpc(options_.root), std::move(extra)...),
+          gate_(options_.access) {}
 
     options const& settings() const noexcept { return options_; }
     endpoints<Extra...> const& routes() const noexcept { return endpoints_; }
+    gatekeeper const& gate() const noexcept { return gate_; }
 
     bool stopped() const {
         std::lock_guard lock(mutex_);
@@ -349,6 +426,7 @@ private:
     Dispatcher const& dispatcher_;
     options options_;
     endpoints<Extra...> endpoints_;
+    gatekeeper gate_;
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::vector<std::weak_ptr<connection>> connections_;
@@ -490,6 +568,13 @@ private:
 
     void on_request() {
         keep_alive_ = parser_->get().keep_alive();
+        auto const& gate = hub_->gate();
+        if (!gate.admits(parser_->get()[beast_http::field::authorization])) {
+            // httpd's check comes first, for every request: nothing about the server is told before it
+            send(beast_http::status::unauthorized, html_type, std::string(unauthorized_page), false, false,
+                 gate.challenges());
+            return;
+        }
         auto const request = view();
         routing r = hub_->routes().route(request, endpoint_, scratch_);
         if (!r.call.empty()) return dispatch(r.call);
@@ -562,13 +647,15 @@ private:
         send(r.status, r.content_type, std::move(r.body), head, close_after);
     }
 
-    void send(beast_http::status status, std::string_view content_type, std::string body, bool head, bool close_after) {
+    void send(beast_http::status status, std::string_view content_type, std::string body, bool head, bool close_after,
+              std::span<std::string const> challenges = {}) {
         phase_ = phase::writing;
         arm(settings().read_timeout);
         response_ = {};
         response_.version(version_);
         response_.result(status);
         if (!content_type.empty()) response_.set(beast_http::field::content_type, content_type);
+        for (auto const& c : challenges) response_.insert(beast_http::field::www_authenticate, c);
         response_.body() = std::move(body);
         response_.prepare_payload();
         if (head) response_.body().clear(); // a HEAD response keeps its Content-Length but carries no body
