@@ -544,6 +544,12 @@ BOOST_AUTO_TEST_CASE(result_types) {
                success("<value><string>&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;</string></value>"));
     BOOST_TEST(result(R"("")") == success("<value><string></string></value>"));
     BOOST_TEST(result("\"\\u00e9\\n\"") == success("<value><string>\xc3\xa9\n</string></value>"));
+    // what XML 1.0 cannot carry at all becomes U+FFFD (found by the xmlrpc fuzz target); tab, LF, CR and the
+    // rest of Unicode pass
+    BOOST_TEST(result("\"a\\u0001b\\u001f\\u0000\\t\\r\"") ==
+               success("<value><string>a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\t\r</string></value>"));
+    BOOST_TEST(result("\"\\uffff\\ufffe\\ufffd\\uefbf\"") ==
+               success("<value><string>\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xee\xbe\xbf</string></value>"));
     BOOST_TEST(result("true") == success("<value><boolean>1</boolean></value>"));
     BOOST_TEST(result("false") == success("<value><boolean>0</boolean></value>"));
     BOOST_TEST(result("null") == success("<value><nil/></value>"));

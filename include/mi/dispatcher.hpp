@@ -336,6 +336,7 @@ private:
         }
         if constexpr (std::is_same_v<OnAnswer, synchronous>) {
             std::size_t answered = 0;
+            auto const start = w.out().size();
             w.raw('[');
             requests.each_item([&](detail::json_ref request) {
                 auto const mark = w.out().size();
@@ -343,8 +344,9 @@ private:
                 if (process(request, w, ctx, ws, make_reply) == detail::outcome::answered) ++answered;
                 else w.out().resize(mark);
             });
+            if (!answered) return w.out().resize(start), detail::outcome::silent; // nothing at all, not "[]"
             w.raw(']');
-            return answered ? detail::outcome::answered : detail::outcome::silent;
+            return detail::outcome::answered;
         } else {
             return async_batch(requests, ctx, ws, *on_answer);
         }

@@ -64,7 +64,12 @@ inline json_scan scan_json(std::string_view text, std::size_t max_depth = 32) {
     auto const consumed = parser.write_some(false, text.data(), text.size(), ec);
     if (!ec && parser.done()) return {json_scan::state::complete, consumed};
     if (ec == boost::json::error::incomplete) return {json_scan::state::incomplete, 0};
-    return {json_scan::state::invalid, 0};
+    // Told that the input ends, the parser calls some texts cut short a syntax error (`[1.`, `tr`); a parser
+    // told that more may come says whether more bytes could still make them JSON.
+    boost::json::basic_parser<detail::json_skipper> expecting_more(options);
+    ec = {};
+    expecting_more.write_some(true, text.data(), text.size(), ec);
+    return {ec ? json_scan::state::invalid : json_scan::state::incomplete, 0};
 }
 
 } // namespace mi

@@ -450,20 +450,35 @@ inline constexpr std::string_view fault_middle = "</int></value>\r\n</member>\r\
 inline constexpr std::string_view fault_tail = "</string></value>\r\n</member>\r\n</struct>\r\n</value>\r\n"
                                                "</fault>\r\n</methodResponse>\r\n";
 
-// OpenSIPS's escaping: the five characters, `'` as a numeric reference.
+// OpenSIPS's escaping: the five characters, `'` as a numeric reference. Characters XML 1.0 cannot carry at
+// all, not even as references (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF), become
+// U+FFFD, so that the answer stays XML whatever a result holds.
 inline void append_escaped(std::string& out, std::string_view text) {
+    static constexpr std::string_view special_bytes("<>&\"'\xEF\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0B\x0C"
+                                                    "\x0E\x0F\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1A"
+                                                    "\x1B\x1C\x1D\x1E\x1F",
+                                                    35);
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
     while (!text.empty()) {
-        std::size_t const special = text.find_first_of("<>&\"'");
+        std::size_t const special = text.find_first_of(special_bytes);
         out.append(text.substr(0, special));
         if (special == std::string_view::npos) return;
+        std::size_t skip = 1;
         switch (text[special]) {
         case '<': out.append("&lt;"); break;
         case '>': out.append("&gt;"); break;
         case '&': out.append("&amp;"); break;
         case '"': out.append("&quot;"); break;
-        default: out.append("&#39;"); break;
+        case '\'': out.append("&#39;"); break;
+        case '\xEF':
+            if (auto const rest = text.substr(special); rest.starts_with("\xEF\xBF\xBE") || rest.starts_with("\xEF\xBF\xBF"))
+                out.append(replacement), skip = 3;
+            else
+                out.push_back('\xEF');
+            break;
+        default: out.append(replacement); break; // a control character
         }
-        text.remove_prefix(special + 1);
+        text.remove_prefix(special + skip);
     }
 }
 
