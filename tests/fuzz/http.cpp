@@ -18,17 +18,9 @@
 // The Authorization goes to a gatekeeper whose one user and one token are made from it, which must admit
 // exactly the credentials a plain reading of the header gives (and base64 must agree with a plain encoder).
 
-// http.hpp's gatekeeper ORs with '&' on purpose (no short cut, constant time); Clang 14's -Wall warns about it.
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wbitwise-instead-of-logical"
-#endif
 #include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
 #include <mi/transport/xmlrpc.hpp>
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 
 #include <mi/mi.hpp>
 

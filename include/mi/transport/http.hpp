@@ -252,8 +252,11 @@ public:
         std::string_view credentials = authorization.substr(space + 1);
         while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
         bool admitted = false;
-        for (auto const& [accepted_scheme, secret] : accepted_)
-            admitted |= boost::beast::iequals(scheme, accepted_scheme) & same_secret(credentials, secret);
+        for (auto const& [accepted_scheme, secret] : accepted_) {
+            bool const scheme_matches = boost::beast::iequals(scheme, accepted_scheme);
+            bool const secret_matches = same_secret(credentials, secret); // always compared, whatever the scheme
+            admitted = admitted || (scheme_matches && secret_matches);
+        }
         return admitted;
     }
 
