@@ -156,7 +156,10 @@ class Daemon:
                     events = poller.poll(max(1, int((deadline - time.monotonic()) * 1000)))
                     if not events:
                         break
-                    chunk = os.read(reader, 65536)
+                    try:
+                        chunk = os.read(reader, 65536)
+                    except BlockingIOError:  # poll(2) may report a pipe ready that is not: poll again
+                        continue
                     if chunk:
                         data += chunk
                     elif events[0][1] & select.POLLHUP:
