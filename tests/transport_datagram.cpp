@@ -219,6 +219,35 @@ BOOST_FIXTURE_TEST_CASE(udp_async_answers_are_two_datagrams, fixture) {
     BOOST_TEST(text(c.receive()) == result(R"("done")"));
 }
 
+BOOST_FIXTURE_TEST_CASE(udp_requests_beyond_the_pending_bound_are_500_and_reported, fixture) {
+    mi::datagram::options o;
+    o.socket = "udp:127.0.0.1:0";
+    o.max_pending = 1;
+    std::atomic<int> queue_hits{0};
+    o.on_limit = [&](std::string_view limit, mi::context const& ctx) {
+        if (limit == "queue" && ctx.transport == "datagram") ++queue_hits;
+    };
+    start(o);
+    auto const at = server->udp_endpoint();
+    udp_client waiting(at);
+    waiting.send(python_request("slow")); // pending for 150 ms
+    BOOST_TEST(text(waiting.receive()) == result(R"("working")"));
+    BOOST_TEST(text(udp_client(at).call(python_request("echo", R"({"text": "x"})"))) == "500 Internal error");
+    BOOST_TEST(queue_hits.load() == 1);
+    BOOST_TEST(text(waiting.receive()) == result(R"("done")"));
+    BOOST_TEST(text(udp_client(at).call(python_request("echo", R"({"text": "x"})"))) == result(R"("x")"));
+}
+
+BOOST_FIXTURE_TEST_CASE(udp_calls_have_the_permission_the_socket_grants, fixture) {
+    mi::datagram::options o;
+    o.socket = "udp:127.0.0.1:0";
+    o.granted = mi::permission::read;
+    start(o);
+    BOOST_TEST(text(udp_client(server->udp_endpoint()).call(python_request("count"))) ==
+               R"({"jsonrpc":"2.0","error":{"code":-32003,"message":"Permission denied","data":)"
+               R"("count called so needs the 'admin' permission; this caller has 'read'"},"id":"1234"})");
+}
+
 BOOST_FIXTURE_TEST_CASE(udp_many_clients_at_once, fixture) {
     start_udp();
     auto const at = server->udp_endpoint();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
@@ -332,6 +333,12 @@ BOOST_FIXTURE_TEST_CASE(an_unfinished_request_is_answered_parse_error_when_too_l
     auto o = options();
     o.max_request = 200;
     o.check_interval = 100ms;
+    std::vector<std::string> hits;
+    std::mutex hits_mutex;
+    o.on_limit = [&](std::string_view limit, mi::context const&) {
+        std::lock_guard lock(hits_mutex);
+        hits.emplace_back(limit);
+    };
     start(o);
     std::string const request = python_request("echo", R"({"text": ")" + std::string(300, 'y') + "\"}");
     make_reply_fifo(reply_path("long"));
@@ -344,6 +351,8 @@ BOOST_FIXTURE_TEST_CASE(an_unfinished_request_is_answered_parse_error_when_too_l
     write_request(fifo, ":idle:" + request.substr(0, 50)); // its end never comes
     BOOST_TEST(text(read_reply(reply_path("idle"))) == parse_error);
     BOOST_TEST(text(call("next", python_request("echo", R"({"text": "next"})"))) == result(R"("next")"));
+    std::lock_guard lock(hits_mutex);
+    BOOST_TEST((hits == std::vector<std::string>{"request", "timeout"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unfinished_request_does_not_take_the_next_client_with_it, fixture) {
@@ -446,6 +455,52 @@ BOOST_FIXTURE_TEST_CASE(an_async_command_answers_twice_each_with_its_own_open_an
     write_request(fifo, ":async:" + python_request("slow"));
     BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("working")"));
     BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("done")"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_request_beyond_the_pending_bound_is_told_the_server_is_busy, fixture) {
+    auto o = options();
+    o.max_pending = 1;
+    std::vector<std::string> hits;
+    std::mutex hits_mutex;
+    o.on_limit = [&](std::string_view limit, mi::context const& ctx) {
+        std::lock_guard lock(hits_mutex);
+        hits.push_back(std::string(limit) + ' ' + std::string(ctx.peer));
+    };
+    start(o);
+    make_reply_fifo(reply_path("async"));
+    write_request(fifo, ":async:" + python_request("slow"));
+    BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("working")")); // one pending now
+
+    // The busy answer is tried once, without waiting: this client is reading before it asks.
+    make_reply_fifo(reply_path("busy"));
+    int const reader = ::open(reply_path("busy").c_str(), O_RDONLY | O_NONBLOCK);
+    BOOST_REQUIRE(reader >= 0);
+    int const before = counter.load();
+    write_request(fifo, ":busy:" + python_request("count"));
+    std::string busy;
+    pollfd p{reader, POLLIN, 0};
+    while (::poll(&p, 1, 3000) > 0) {
+        char chunk[512];
+        ssize_t const n = ::read(reader, chunk, sizeof chunk);
+        if (n > 0) busy.append(chunk, static_cast<std::size_t>(n));
+        else if (n == 0) break;
+    }
+    ::close(reader);
+    BOOST_TEST(busy == R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Server error","data":"Server busy"},"id":null})");
+    BOOST_TEST(counter.load() == before); // not run
+    BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("done")"));
+    BOOST_TEST(text(call("after", python_request("echo", R"({"text": "after"})"))) == result(R"("after")"));
+    std::lock_guard lock(hits_mutex);
+    BOOST_TEST(hits == std::vector<std::string>{"queue busy"});
+}
+
+BOOST_FIXTURE_TEST_CASE(calls_have_the_permission_the_fifo_grants, fixture) {
+    auto o = options();
+    o.granted = mi::permission::write;
+    start(o);
+    BOOST_TEST(text(call("r", python_request("count"))) ==
+               R"({"jsonrpc":"2.0","error":{"code":-32003,"message":"Permission denied","data":)"
+               R"("count called so needs the 'admin' permission; this caller has 'write'"},"id":"1234"})");
 }
 
 BOOST_FIXTURE_TEST_CASE(an_async_command_that_fails, fixture) {

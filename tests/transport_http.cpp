@@ -120,7 +120,7 @@ std::string halt() {
 }
 
 constexpr auto commands = mi::command_set(
-    mi::command<"twice">(mi::recipe<&twice, "x">), mi::command<"whoami">(mi::recipe<&whoami>),
+    mi::command<"twice">(mi::recipe<&twice, "x">), mi::command<"whoami">(mi::needs_read, mi::recipe<&whoami>),
     mi::command<"throwing">(mi::recipe<&throwing>), mi::command<"sleepy">(mi::recipe<&sleepy, "ms">, mi::async),
     mi::command<"gated">(mi::recipe<&gated, "value">, mi::async),
     mi::command<"forgetful">(mi::recipe<&forgetful>, mi::async), mi::command<"halt">(mi::recipe<&halt>));
@@ -132,6 +132,24 @@ static_assert(mi::transport::async_dispatcher<std::remove_cvref_t<decltype(dispa
 static_assert(!mi::transport::async_dispatcher<int>);
 
 // --- the server under test --------------------------------------------------------------------------------------
+
+// The limits a server reports through options::on_limit, from any thread.
+struct limits_seen {
+    std::mutex mutex;
+    std::vector<std::string> seen;
+
+    mi::limit_hook hook() {
+        return [this](std::string_view limit, mi::context const& ctx) {
+            BOOST_TEST(ctx.transport == "http");
+            std::lock_guard lock(mutex);
+            seen.emplace_back(limit);
+        };
+    }
+    std::vector<std::string> names() {
+        std::lock_guard lock(mutex);
+        return seen;
+    }
+};
 
 mi::http::options test_options() {
     mi::http::options o;
@@ -677,9 +695,11 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed) {
     BOOST_TEST((std::chrono::steady_clock::now() - start >= 150ms));
 }
 
-BOOST_AUTO_TEST_CASE(connections_over_the_cap_are_closed_at_once) {
+BOOST_AUTO_TEST_CASE(connections_over_the_cap_are_answered_503_and_closed) {
     mi::http::options o = test_options();
     o.max_connections = 2;
+    limits_seen seen;
+    o.on_limit = seen.hook();
     served s(o);
     std::optional<client> a(s.endpoint()), b(s.endpoint());
     for (auto* c : {&*a, &*b}) { // both admitted
@@ -687,7 +707,10 @@ BOOST_AUTO_TEST_CASE(connections_over_the_cap_are_closed_at_once) {
         BOOST_TEST(c->must_receive().body() == result("2"));
     }
     client third(s.endpoint());
+    third.send(post(request("twice", "[1]")));
+    BOOST_TEST(third.must_receive().result_int() == 503);
     BOOST_TEST(third.closed());
+    BOOST_TEST(seen.names() == std::vector<std::string>{"connections"});
 
     a.reset(); // the server notices the end of `a`, then admits a new connection
     bool admitted = false;
@@ -738,8 +761,8 @@ BOOST_AUTO_TEST_CASE(stop_closes_every_connection) {
 
 BOOST_AUTO_TEST_CASE(basic_users_and_bearer_tokens_as_opensips_4_and_401_for_anyone_else) {
     auto o = test_options();
-    o.access.users = {{"admin", "open sesame"}, {"viewer", "x"}};
-    o.access.tokens = {"t0k3n"};
+    o.access.users = {{"admin", "open sesame"}, {"viewer", "x", mi::permission::read}};
+    o.access.tokens = {"t0k3n", {"r3ad", mi::permission::read}};
     served s(o);
     auto const call = post(request("twice", "[21]"));
     auto const with = [&](std::string_view authorization) {
@@ -757,7 +780,7 @@ BOOST_AUTO_TEST_CASE(basic_users_and_bearer_tokens_as_opensips_4_and_401_for_any
         BOOST_TEST((challenges == std::vector<std::string>{R"(Basic realm="OpenSIPS MI")", R"(Bearer realm="OpenSIPS MI")"}));
     }
     for (auto const& authorization : {"Basic YWRtaW46b3BlbiBzZXNhbWU=", "basic YWRtaW46b3BlbiBzZXNhbWU=",
-                                      "Basic dmlld2VyOng=", "Bearer t0k3n", "BEARER  t0k3n"}) {
+                                      "Bearer t0k3n", "BEARER  t0k3n"}) {
         auto const r = ask(s, with(authorization));
         BOOST_TEST_CONTEXT(authorization) {
             BOOST_TEST(r.result_int() == 200);
@@ -767,6 +790,73 @@ BOOST_AUTO_TEST_CASE(basic_users_and_bearer_tokens_as_opensips_4_and_401_for_any
     // before anything else: an unauthorized client learns nothing of the URL space or the methods
     BOOST_TEST(ask(s, bare("GET", "/elsewhere")).result_int() == 401);
     BOOST_TEST(ask(s, bare("PUT")).result_int() == 401);
+
+    // each credential has its permission: read-only ones run reads, and are told no for the rest
+    auto const as = [&](std::string_view authorization, std::string_view body) {
+        return ask(s, post(std::string(body), "Authorization: " + std::string(authorization) + "\r\n")).body();
+    };
+    for (auto const* reader : {"Basic dmlld2VyOng=", "Bearer r3ad"}) {
+        BOOST_TEST(as(reader, request("whoami")).find("\"result\":\"http 127.0.0.1:") != std::string::npos);
+        BOOST_TEST(as(reader, request("twice", "[1]")) ==
+                   error(-32003, "Permission denied",
+                         "twice called so needs the 'admin' permission; this caller has 'read'"));
+    }
+    BOOST_TEST(as("Bearer t0k3n", request("twice", "[1]")) == result("2"));
+}
+
+BOOST_AUTO_TEST_CASE(an_open_server_grants_what_its_options_say) {
+    auto o = test_options();
+    o.granted = mi::permission::read;
+    served s(o);
+    BOOST_TEST(ask(s, post(request("whoami"))).body().find("\"result\"") != std::string::npos);
+    BOOST_TEST(ask(s, post(request("twice", "[1]"))).body().find("-32003") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(headers_over_the_limit_are_431) {
+    auto o = test_options();
+    o.header_limit = 1024;
+    limits_seen seen;
+    o.on_limit = seen.hook();
+    served s(o);
+    BOOST_TEST(ask(s, post(request("twice", "[1]"), "X-Pad: " + std::string(800, 'a') + "\r\n")).body() == result("2"));
+    client c(s.endpoint());
+    c.send(post(request("twice", "[1]"), "X-Pad: " + std::string(2000, 'a') + "\r\n"));
+    auto const r = c.must_receive();
+    BOOST_TEST(r.result_int() == 431);
+    BOOST_TEST(!r.keep_alive());
+    BOOST_TEST(c.closed());
+    BOOST_TEST(seen.names() == std::vector<std::string>{"header"});
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_serves_so_many_requests_then_closes) {
+    auto o = test_options();
+    o.max_requests_per_connection = 3;
+    limits_seen seen;
+    o.on_limit = seen.hook();
+    served s(o);
+    client c(s.endpoint());
+    for (int i = 1; i <= 3; ++i) {
+        c.send(post(request("twice", "[" + std::to_string(i) + "]")));
+        auto const r = c.must_receive();
+        BOOST_TEST(r.body() == result(std::to_string(2 * i)));
+        BOOST_TEST(r.keep_alive() == (i < 3));
+    }
+    BOOST_TEST(c.closed());
+    BOOST_TEST(seen.names() == std::vector<std::string>{"requests_per_connection"});
+}
+
+BOOST_AUTO_TEST_CASE(limits_hit_while_reading_are_reported) {
+    auto o = test_options();
+    o.body_limit = 64;
+    o.read_timeout = 200ms;
+    limits_seen seen;
+    o.on_limit = seen.hook();
+    served s(o);
+    BOOST_TEST(ask(s, post(request("twice", std::string(100, ' ') + "[1]"))).result_int() == 413);
+    client c(s.endpoint());
+    c.send("POST /mi HTTP/1.1\r\n");
+    BOOST_TEST(c.must_receive().result_int() == 408);
+    BOOST_TEST((seen.names() == std::vector<std::string>{"body", "timeout"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_command_may_stop_its_own_server) {

@@ -7,6 +7,7 @@
 
 #include <boost/json/serializer.hpp>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,11 +24,16 @@ enum class answer_kind {
     failed,      ///< the command could not answer; the transport sends its internal-error reply
 };
 
-/** One answer of an asynchronous call: the response bytes and their kind. */
+/** One answer of an asynchronous call: the response bytes, their kind, and the JSON-RPC error code they carry
+    (0 for a result; -32603 for a failed answer, which has no text). */
 struct answer {
     std::string_view text;
     answer_kind kind = answer_kind::final;
+    int error = 0;
 };
+
+inline constexpr int failed_error = -32603; // what a failed answer stands for: Internal error
+
 
 namespace detail {
 struct async_access;
@@ -50,7 +56,7 @@ public:
         if (finished_) return;
         finished_ = kind != answer_kind::provisional;
         if (notification_) {
-            if (finished_) deliver_(*this, {{}, answer_kind::final});
+            if (finished_) end({{}, answer_kind::final});
             return;
         }
         try {
@@ -59,17 +65,22 @@ public:
             json_writer w(text, serializer);
             write_response(w);
             end_response(w, id_json_);
-            deliver_(*this, {text, kind});
+            if (finished_) end({text, kind, w.error_code});
+            else deliver_(*this, {text, kind, w.error_code});
         } catch (...) {
-            if (finished_) deliver_(*this, {{}, answer_kind::failed});
+            if (finished_) end({{}, answer_kind::failed, failed_error});
         }
     }
 
     void fail() noexcept {
         std::lock_guard lock(mutex_);
         if (std::exchange(finished_, true)) return;
-        deliver_(*this, {{}, notification_ ? answer_kind::final : answer_kind::failed});
+        end({{}, notification_ ? answer_kind::final : answer_kind::failed, failed_error});
     }
+
+    /** Called once with the final answer's error code (0 for a result) after it is delivered: how a deferred
+        call is audited. Set before the handle leaves the dispatcher. */
+    void on_end(std::function<void(int error)> f) noexcept { on_end_ = std::move(f); }
 
     // The handler answered by returning: later answers are ignored. False when an answer through the
     // handle already ended the call.
@@ -82,7 +93,17 @@ protected:
     ~async_state() = default;
 
 private:
+    void end(answer const& a) noexcept {
+        deliver_(*this, a);
+        if (!on_end_) return;
+        try {
+            on_end_(a.error);
+        } catch (...) {
+        }
+    }
+
     deliver_fn deliver_;
+    std::function<void(int)> on_end_;
     std::string id_json_;
     bool notification_;
     bool finished_ = false;
@@ -162,6 +183,7 @@ private:
 namespace detail {
 struct async_access {
     static bool settle(async_reply const& reply) noexcept { return !reply.state_ || reply.state_->settle(); }
+    static async_state* state(async_reply const& reply) noexcept { return reply.state_.get(); }
 };
 } // namespace detail
 

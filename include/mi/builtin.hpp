@@ -100,6 +100,9 @@ inline boost::json::value discover(introspection const& set) {
         }
         method["result"] = object{{"name", "result"},
                                   {"schema", results.size() == 1 ? results[0] : object{{"oneOf", std::move(results)}}}};
+        array permissions; // what each recipe needs, in the order `which` lists them
+        for (auto const& r : c.recipes) permissions.emplace_back(name_of(r.needs));
+        method["x-permissions"] = std::move(permissions);
         if (!c.aliases.empty()) {
             array aliases;
             for (auto a : c.aliases) aliases.emplace_back(a);
@@ -113,12 +116,12 @@ inline boost::json::value discover(introspection const& set) {
 }
 
 inline constexpr auto which = command<"which">("lists the available commands, or the parameters of each recipe of one",
-                                               recipe<&which_all>, recipe<&which_one, "command">);
+                                               needs_read, recipe<&which_all>, recipe<&which_one, "command">);
 inline constexpr auto help = command<"help">("returns the help text of a command and who exports it",
-                                             recipe<&help_usage>, recipe<&help_one, "mi_cmd">);
+                                             needs_read, recipe<&help_usage>, recipe<&help_one, "mi_cmd">);
 // "rpc.discover" is the name OpenRPC fixes; it is the one command name that is not an identifier.
 inline constexpr command_t<fixed_string(""), fixed_string("rpc.discover"), 0, boost::mp11::mp_list<>,
-                           recipe_t<&discover>>
+                           detail::permitted<permission::read, recipe_t<&discover>>>
     rpc_discover{"returns the OpenRPC document of the service"};
 
 } // namespace mi::builtin

@@ -32,6 +32,27 @@ inline constexpr flag_t<detail::flag_named_only> named_params_only{};
 /** The command may answer later: its handlers may take an `mi::async_reply` and return `mi::async_result`. */
 inline constexpr flag_t<detail::flag_async> async{};
 
+/** The permission a command's recipes need (as a command option), or one recipe needs (applied to it):
+    `mi::command<"log_level">(mi::needs_read, mi::recipe<&levels>, mi::needs_admin(mi::recipe<&set, "level">))`.
+    A recipe that says nothing needs `admin`, so a command is open to a restricted caller only when declared so. */
+template <permission P>
+struct needs_t {
+    template <auto Handler, fixed_string... Names>
+    constexpr detail::permitted<P, recipe_t<Handler, Names...>> operator()(recipe_t<Handler, Names...>) const noexcept {
+        return {};
+    }
+};
+/** Reads state only: statistics, listings, the log level. */
+inline constexpr needs_t<permission::read> needs_read{};
+/** Changes state in the ordinary course of operation: a cache entry, a counter reset. */
+inline constexpr needs_t<permission::write> needs_write{};
+/** Changes how the daemon runs, or stops it. What a recipe needs unless declared otherwise. */
+inline constexpr needs_t<permission::admin> needs_admin{};
+
+namespace detail {
+using needs_admin_t = needs_t<permission::admin>;
+}
+
 template <fixed_string Name>
 struct alias_t {
     static constexpr std::string_view name = Name.view();
@@ -69,6 +90,33 @@ template <class T>
 inline constexpr bool is_recipe = false;
 template <auto H, fixed_string... N>
 inline constexpr bool is_recipe<recipe_t<H, N...>> = true;
+template <permission P, class R>
+inline constexpr bool is_recipe<permitted<P, R>> = true;
+
+template <class T>
+inline constexpr bool is_permission = false;
+template <permission P>
+inline constexpr bool is_permission<needs_t<P>> = true;
+
+// What a recipe needs: its own declaration, else the command's (`Default`).
+template <permission Default>
+struct with_permission {
+    template <class Recipe>
+    struct apply {
+        using type = permitted<Default, Recipe>;
+    };
+    template <permission P, class Recipe>
+    struct apply<permitted<P, Recipe>> {
+        using type = permitted<P, Recipe>;
+    };
+    template <class Recipe>
+    using fn = typename apply<Recipe>::type;
+};
+
+template <class T>
+inline constexpr permission declared_permission = permission::admin;
+template <permission P>
+inline constexpr permission declared_permission<needs_t<P>> = P;
 
 template <class T>
 inline constexpr bool is_alias = false;
@@ -79,6 +127,8 @@ template <class T>
 using is_recipe_type = std::bool_constant<is_recipe<T>>;
 template <class T>
 using is_alias_type = std::bool_constant<is_alias<T>>;
+template <class T>
+using is_permission_type = std::bool_constant<is_permission<T>>;
 
 template <class T>
 inline constexpr unsigned flag_bits = 0;
@@ -86,7 +136,8 @@ template <unsigned Bit>
 inline constexpr unsigned flag_bits<flag_t<Bit>> = Bit;
 
 template <class T>
-concept command_option = is_recipe<T> || is_alias<T> || std::same_as<T, mi::help> || (flag_bits<T> != 0);
+concept command_option =
+    is_recipe<T> || is_alias<T> || is_permission<T> || std::same_as<T, mi::help> || (flag_bits<T> != 0);
 
 template <fixed_string Name, unsigned Flags, class Aliases, class Recipes>
 struct command_type;
@@ -102,9 +153,14 @@ template <fixed_string Name, class... Options>
 constexpr auto make_command(std::string_view help_text) {
     using namespace boost::mp11;
     using options = mp_list<Options...>;
-    using recipe_list = mp_copy_if<options, is_recipe_type>;
     using alias_list = mp_copy_if<options, is_alias_type>;
+    using permission_list = mp_copy_if<options, is_permission_type>;
     constexpr unsigned flags = (flag_bits<Options> | ... | 0u);
+    static_assert(mp_size<permission_list>::value <= 1,
+                  "mi: a command takes one permission for its recipes (mi::needs_read, mi::needs_write or "
+                  "mi::needs_admin); give a recipe that needs another one its own: mi::needs_admin(mi::recipe<...>)");
+    constexpr permission command_needs = declared_permission<mp_front<mp_push_back<permission_list, needs_admin_t>>>;
+    using recipe_list = mp_transform_q<with_permission<command_needs>, mp_copy_if<options, is_recipe_type>>;
 
     // The name is how operators will type the command; OpenSIPS accepts identifiers only.
     static_assert(is_identifier(Name.view()),
@@ -128,7 +184,9 @@ constexpr auto make_command(std::string_view help_text) {
 } // namespace detail
 
 /** Declares a command: `mi::command<"log_level">("Gets or sets the log level", mi::recipe<...>, ...)`.
-    Options: one or more `mi::recipe`, and any of `mi::alias<"...">`, `mi::named_params_only`, `mi::async`. */
+    Options: one or more `mi::recipe` (each may be wrapped in a permission: `mi::needs_admin(mi::recipe<...>)`),
+    and any of `mi::alias<"...">`, `mi::named_params_only`, `mi::async`, and one permission for the recipes
+    that declare none (`mi::needs_read`, `mi::needs_write`; `mi::needs_admin` when left out). */
 template <fixed_string Name, detail::command_option... Options>
 constexpr auto command(std::string_view help_text, Options...) {
     return detail::make_command<Name, Options...>(help_text);

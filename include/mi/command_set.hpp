@@ -81,7 +81,7 @@ template <class Command>
 struct command_description {
     static constexpr auto recipes = []<class... R>(boost::mp11::mp_list<R...>) {
         return std::array<recipe_info, sizeof...(R)>{
-            recipe_info{recipe_description<R>::params, &recipe_description<R>::result_schema}...};
+            recipe_info{recipe_description<R>::params, &recipe_description<R>::result_schema, R::needs}...};
     }(typename Command::recipes{});
     static constexpr auto aliases = []<class... A>(boost::mp11::mp_list<A...>) {
         return std::array<std::string_view, sizeof...(A)>{A::name...};

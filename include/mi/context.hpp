@@ -2,15 +2,35 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 namespace mi {
+
+/** What a call may do, from least to most. A recipe needs one (`mi::needs_read`, `mi::needs_write`; a recipe
+    that says nothing needs `admin`); a caller is granted one, and runs only recipes that need no more. */
+enum class permission : unsigned char { read, write, admin };
+
+constexpr std::string_view name_of(permission p) noexcept {
+    switch (p) {
+    case permission::read: return "read";
+    case permission::write: return "write";
+    case permission::admin: return "admin";
+    }
+    return "admin";
+}
 
 /** Who is calling. A handler that declares a parameter `mi::context const&` receives it; it is not a JSON
     parameter. Transports fill it in; the views stay valid for the duration of the call only. */
 struct context {
     std::string_view transport = "inproc"; ///< "http", "fifo", "datagram", ... or "inproc"
     std::string_view peer;                 ///< the peer's address as the transport spells it, if any
+    permission granted = permission::admin; ///< the most the caller may do: its credential's or transport's level
 };
+
+/** Told each time a request meets a limit, with the limit's name ("batch", "depth", "params", "string",
+    "body", "header", "connections", "requests_per_connection", "timeout", "queue") and the caller. Called on
+    the thread that hit it; it must be thread-safe and must not throw. */
+using limit_hook = std::function<void(std::string_view limit, context const&)>;
 
 } // namespace mi

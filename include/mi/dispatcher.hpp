@@ -14,6 +14,8 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <array>
+#include <chrono>
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -27,8 +29,28 @@ namespace mi {
 
 /** Bounds on what one request may cost. */
 struct limits {
-    std::size_t max_batch = 100; ///< elements of a batch; a longer batch is one -32600
-    std::size_t max_depth = 32;  ///< nesting of arrays and objects; deeper text is -32700
+    std::size_t max_batch = 100;    ///< elements of a batch; a longer batch is one -32600
+    std::size_t max_depth = 32;     ///< nesting of arrays and objects; deeper text is -32700
+    std::size_t max_params = 64;    ///< parameters of one call; more are -32602
+    std::size_t max_string = 65536; ///< bytes of any string in a call's params, names included; longer is -32602
+};
+
+/** One call, as an audit hook sees it. The views are valid while the hook runs. */
+struct call_record {
+    context const& caller;             ///< transport, peer and granted permission
+    std::string_view method;           ///< as requested
+    std::string_view params;           ///< the params as JSON text, empty when there were none
+    int error = 0;                     ///< 0 when answered with a result, else the JSON-RPC error code answered
+    std::chrono::nanoseconds duration; ///< from the call's start to its final answer
+};
+
+/** What a dispatcher tells its owner. Both are optional, called on the thread that answers, and must be
+    thread-safe; what they throw is ignored. */
+struct observer {
+    /// Every call that names a method, once its final answer is made (an asynchronous one's included), and
+    /// whatever the outcome: unknown methods, refused parameters, denied permissions, handler errors.
+    std::function<void(call_record const&)> on_call;
+    limit_hook on_limit; ///< each request that meets one of the `limits`
 };
 
 /** The reusable memory of a dispatch: the request's tokens and the output scratch. One per thread; reusing it
@@ -77,6 +99,11 @@ inline constexpr std::string_view wrong_count = "Too few or too many parameters"
 inline constexpr std::string_view ambiguous_call = "Ambiguous call, use named parameters instead";
 inline constexpr std::string_view names_mismatch = "Named parameters do not match";
 inline constexpr std::string_view handler_returned_null = "Command handler returned null";
+inline constexpr std::string_view too_many_params = "Too many parameters";
+inline constexpr std::string_view string_too_long = "A string in the parameters is too long";
+inline constexpr std::string_view batch_too_large = "Batch too large";
+
+using call_clock = std::chrono::steady_clock;
 
 enum class outcome { answered, silent, deferred };
 
@@ -100,10 +127,12 @@ struct recipe_shape {
     std::size_t max = 0;
     std::span<std::string_view const> names;
     std::span<bool const> required;
+    permission needs = permission::admin;
 };
 
 template <class Recipe>
-inline constexpr recipe_shape shape_of{Recipe::min_params, Recipe::max_params, Recipe::names, Recipe::required};
+inline constexpr recipe_shape shape_of{Recipe::min_params, Recipe::max_params, Recipe::names, Recipe::required,
+                                       Recipe::needs};
 
 struct selection {
     std::size_t recipe = 0;
@@ -148,6 +177,9 @@ inline selection select_recipe(std::span<recipe_shape const> recipes, bool named
 // The request's parts a recipe runs with.
 template <class MakeReply>
 struct call_input {
+    std::string_view method;
+    json_ref const* params;
+    call_clock::time_point started; // set only when calls are audited
     json_ref const* positional;
     json_ref const* named;
     json_ref const* id;
@@ -188,10 +220,13 @@ class dispatcher {
                   "dispatcher; pass the object: mi::dispatcher(commands, object)");
 
 public:
-    dispatcher(Set const& set, Objects&... objects) : dispatcher(set, limits{}, objects...) {}
+    dispatcher(Set const& set, Objects&... objects) : dispatcher(set, limits{}, observer{}, objects...) {}
 
     dispatcher(Set const& set, mi::limits bounds, Objects&... objects)
-        : objects_(&objects...), limits_(bounds), infos_(describe(set)),
+        : dispatcher(set, bounds, observer{}, objects...) {}
+
+    dispatcher(Set const& set, mi::limits bounds, mi::observer watch, Objects&... objects)
+        : objects_(&objects...), limits_(bounds), observer_(std::move(watch)), infos_(describe(set)),
           intro_(infos_, Set::uses_modules, set.info().title, set.info().version, &Set::resolve) {}
 
     dispatcher(dispatcher const&) = delete;
@@ -203,7 +238,8 @@ public:
     bool call(std::string_view request, std::string& response, context const& ctx, workspace& ws) const noexcept {
         response.clear();
         auto no_handle = [](detail::json_ref const*, bool) { return async_reply(); };
-        return handle(request, response, ctx, ws, no_handle) == detail::outcome::answered;
+        detail::json_writer w(response, ws.serializer_);
+        return handle(request, w, ctx, ws, no_handle) == detail::outcome::answered;
     }
 
     bool call(std::string_view request, std::string& response, context const& ctx = {}) const noexcept {
@@ -226,8 +262,9 @@ public:
         auto make_reply = [&](detail::json_ref const* id, bool notification) {
             return async_reply(std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, id_text(id), notification));
         };
-        auto const result = handle(request, out, ctx, ws, make_reply, &on_answer);
-        if (result == detail::outcome::answered) deliver(on_answer, {out, answer_kind::final});
+        detail::json_writer w(out, ws.serializer_);
+        auto const result = handle(request, w, ctx, ws, make_reply, &on_answer);
+        if (result == detail::outcome::answered) deliver(on_answer, {out, answer_kind::final, w.error_code});
         else if (result == detail::outcome::silent) deliver(on_answer, {{}, answer_kind::final});
     }
 
@@ -301,12 +338,13 @@ private:
     // Parses, then answers one request or a batch. Writes the response into `out`.
 
     template <class MakeReply, class OnAnswer = synchronous>
-    detail::outcome handle(std::string_view request, std::string& out, context const& ctx, workspace& ws,
+    detail::outcome handle(std::string_view request, detail::json_writer& w, context const& ctx, workspace& ws,
                            MakeReply& make_reply, OnAnswer* on_answer = nullptr) const noexcept {
         detail::workspace_use const busy(ws.in_use_);
-        detail::json_writer w(out, ws.serializer_);
+        auto& out = w.out();
         try {
             if (!ws.tape_.read(request, limits_.max_depth)) {
+                if (ws.tape_.too_deep()) hit("depth", ctx);
                 write_error(w, nullptr, errc::parse_error);
                 return detail::outcome::answered;
             }
@@ -331,7 +369,8 @@ private:
             return detail::outcome::answered;
         }
         if (requests.size() > limits_.max_batch) {
-            write_error(w, nullptr, errc::invalid_request, "Batch too large");
+            hit("batch", ctx);
+            write_error(w, nullptr, errc::invalid_request, detail::batch_too_large);
             return detail::outcome::answered;
         }
         if constexpr (std::is_same_v<OnAnswer, synchronous>) {
@@ -346,6 +385,7 @@ private:
             });
             if (!answered) return w.out().resize(start), detail::outcome::silent; // nothing at all, not "[]"
             w.raw(']');
+            w.error_code = 0; // the batch's elements carry their own errors
             return detail::outcome::answered;
         } else {
             return async_batch(requests, ctx, ws, *on_answer);
@@ -461,8 +501,13 @@ private:
         }
         bool const notification = !e.id;
         auto const mark = w.out().size();
-        auto const result = dispatch(e.method->string(), e.params ? &*e.params : nullptr, id, notification, w, ctx, ws,
-                                     make_reply);
+        auto const method = e.method->string();
+        auto const* params = e.params ? &*e.params : nullptr;
+        auto const started = observer_.on_call ? detail::call_clock::now() : detail::call_clock::time_point{};
+        w.error_code = 0;
+        auto const result = dispatch(method, params, started, id, notification, w, ctx, ws, make_reply);
+        if (result != detail::outcome::deferred && observer_.on_call)
+            audit(ctx, method, params, w.error_code, started);
         if (notification && result == detail::outcome::answered) {
             w.out().resize(mark);
             return detail::outcome::silent;
@@ -471,9 +516,9 @@ private:
     }
 
     template <class MakeReply>
-    detail::outcome dispatch(std::string_view method, detail::json_ref const* params, detail::json_ref const* id,
-                             bool notification, detail::json_writer& w, context const& ctx, workspace& ws,
-                             MakeReply& make_reply) const {
+    detail::outcome dispatch(std::string_view method, detail::json_ref const* params,
+                             detail::call_clock::time_point started, detail::json_ref const* id, bool notification,
+                             detail::json_writer& w, context const& ctx, workspace& ws, MakeReply& make_reply) const {
         auto const found = Set::resolve(method);
         if (found.command == detail::no_command) {
             if (found.ambiguous_count == 0) {
@@ -493,6 +538,16 @@ private:
         detail::json_ref const* positional = nullptr;
         detail::json_ref const* named = nullptr;
         if (params && params->size() != 0) (params->is(detail::token_kind::array) ? positional : named) = params;
+        if (params && params->size() > limits_.max_params) {
+            hit("params", ctx);
+            write_error(w, id, errc::invalid_params, detail::too_many_params);
+            return detail::outcome::answered;
+        }
+        if (params && params->longest_string() > limits_.max_string) {
+            hit("string", ctx);
+            write_error(w, id, errc::invalid_params, detail::string_too_long);
+            return detail::outcome::answered;
+        }
 
         auto const& command = command_table<MakeReply>[found.command];
         auto const chosen = detail::select_recipe(command.recipes, command.named_only, positional, named);
@@ -500,8 +555,53 @@ private:
             write_error(w, id, errc::invalid_params, chosen.fault);
             return detail::outcome::answered;
         }
-        detail::call_input<MakeReply> input{positional, named, id, notification, w, ctx, make_reply};
+        if (auto const needs = command.recipes[chosen.recipe].needs; needs > ctx.granted) {
+            auto& data = ws.scratch_;
+            data.assign(infos_[found.command].canonical).append(" called so needs the '").append(name_of(needs));
+            data.append("' permission; this caller has '").append(name_of(ctx.granted)).append("'");
+            write_error(w, id, errc::permission_denied, data);
+            return detail::outcome::answered;
+        }
+        detail::call_input<MakeReply> input{method, params, started, positional, named, id, notification, w, ctx, make_reply};
         return command.runners[chosen.recipe](*this, input);
+    }
+
+    void hit(std::string_view limit, context const& ctx) const noexcept {
+        if (!observer_.on_limit) return;
+        try {
+            observer_.on_limit(limit, ctx);
+        } catch (...) {
+        }
+    }
+
+    static std::string params_text(detail::json_ref const* params) {
+        return params ? boost::json::serialize(params->to_value()) : std::string();
+    }
+
+    void audit(context const& ctx, std::string_view method, detail::json_ref const* params, int error,
+               detail::call_clock::time_point started) const noexcept {
+        try {
+            auto const text = params_text(params);
+            observer_.on_call(call_record{ctx, method, text, error, detail::call_clock::now() - started});
+        } catch (...) {
+        }
+    }
+
+    // A deferred call is audited when its final answer is made, long after the request's bytes are gone:
+    // what the record shows is copied now.
+    template <class MakeReply>
+    void audit_later(async_reply const& reply, detail::call_input<MakeReply> const& in) const noexcept {
+        try {
+            auto* state = detail::async_access::state(reply);
+            if (!state) return;
+            state->on_end([on_call = observer_.on_call, transport = std::string(in.ctx.transport),
+                           peer = std::string(in.ctx.peer), granted = in.ctx.granted, method = std::string(in.method),
+                           params = params_text(in.params), started = in.started](int error) {
+                context const caller{transport, peer, granted};
+                on_call(call_record{caller, method, params, error, detail::call_clock::now() - started});
+            });
+        } catch (...) {
+        }
     }
 
     static void write_bind_fault(detail::json_writer& w, detail::json_ref const* id, detail::bind_fault fault,
@@ -550,7 +650,10 @@ private:
         }
 
         async_reply reply;
-        if constexpr (TakesReply) reply = in.make_reply(id, in.notification);
+        if constexpr (TakesReply) {
+            reply = in.make_reply(id, in.notification);
+            if (observer_.on_call) audit_later(reply, in);
+        }
         env_type env{in.ctx, reply, intro_, objects_};
         auto const mark = w.out().size();
         auto answer_now = [&] { return detail::async_access::settle(reply); };
@@ -636,6 +739,7 @@ private:
 
     objects_type objects_;
     mi::limits limits_;
+    mi::observer observer_;
     std::array<command_info, size> infos_;
     introspection intro_;
 };
@@ -644,5 +748,7 @@ template <class Set, class... Objects>
 dispatcher(Set const&, Objects&...) -> dispatcher<Set, Objects...>;
 template <class Set, class... Objects>
 dispatcher(Set const&, limits, Objects&...) -> dispatcher<Set, Objects...>;
+template <class Set, class... Objects>
+dispatcher(Set const&, limits, observer, Objects&...) -> dispatcher<Set, Objects...>;
 
 } // namespace mi

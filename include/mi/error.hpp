@@ -12,7 +12,7 @@
 
 namespace mi {
 
-/** The JSON-RPC 2.0 error codes, plus the two OpenSIPS adds (-32000, -32001). */
+/** The JSON-RPC 2.0 error codes, the two OpenSIPS adds (-32000, -32001), and our -32003. */
 enum class errc : int {
     parse_error = -32700,
     invalid_request = -32600,
@@ -21,6 +21,7 @@ enum class errc : int {
     internal_error = -32603,
     server_error = -32000,
     method_ambiguous = -32001,
+    permission_denied = -32003, ///< ours: the caller is not granted what the recipe needs
 };
 
 /** The message JSON-RPC 2.0 (or OpenSIPS, for -32000 and -32001) gives each code. */
@@ -33,6 +34,7 @@ constexpr std::string_view message_of(errc code) noexcept {
     case errc::internal_error: return "Internal error";
     case errc::server_error: return "Server error";
     case errc::method_ambiguous: return "Method ambiguous";
+    case errc::permission_denied: return "Permission denied";
     }
     return "Server error";
 }

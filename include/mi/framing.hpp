@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <mi/detail/tape.hpp>
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/error.hpp>
 
@@ -33,7 +35,7 @@ struct json_skipper {
     bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
     bool on_int64(std::int64_t, std::string_view, boost::system::error_code&) { return true; }
     bool on_uint64(std::uint64_t, std::string_view, boost::system::error_code&) { return true; }
-    bool on_double(double, std::string_view, boost::system::error_code&) { return true; }
+    bool on_double(double d, std::string_view, boost::system::error_code& ec) { return finite_number(d, ec); }
     bool on_bool(bool, boost::system::error_code&) { return true; }
     bool on_null(boost::system::error_code&) { return true; }
     bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <mi/context.hpp>
 #include <mi/detail/lookup.hpp>
 
 #include <boost/json/fwd.hpp>
@@ -22,6 +23,7 @@ struct param_info {
 struct recipe_info {
     std::span<param_info const> params;
     boost::json::value (*result_schema)() = nullptr; ///< JSON Schema of what the handler answers
+    permission needs = permission::admin;             ///< what a caller must be granted to run it
 };
 
 /** One command of a set: names, help, flags, recipes. */

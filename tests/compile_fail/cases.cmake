@@ -31,3 +31,4 @@ mi_compile_fail(CASE_MIXED_MODULES "mi: a set that uses modules needs every comm
 mi_compile_fail(CASE_MISSING_OBJECT "mi: a recipe's handler is a member function of a class no object of which was given to the dispatcher")
 mi_compile_fail(CASE_NOT_A_HANDLER "mi: a recipe's handler must be a function, a member function or a lambda without captures")
 mi_compile_fail(CASE_EMPTY_PARAM_NAME "mi: a parameter name must not be empty")
+mi_compile_fail(CASE_TWO_PERMISSIONS "mi: a command takes one permission for its recipes")

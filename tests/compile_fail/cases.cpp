@@ -100,6 +100,9 @@ int main() {
 #if CASE_EMPTY_PARAM_NAME
     constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&one, "">));
 #endif
+#if CASE_TWO_PERMISSIONS
+    constexpr auto set = mi::command_set(mi::command<"x">(mi::needs_read, mi::needs_admin, mi::recipe<&none>));
+#endif
 #if CASE_NOT_A_HANDLER
     constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&not_a_function>));
 #endif

@@ -28,6 +28,9 @@ public:
     json_writer(std::string& out, boost::json::serializer& serializer) noexcept : out_(out), serializer_(serializer) {}
 
     std::string& out() noexcept { return out_; }
+
+    /** The code of the last error response written, 0 if none: what a call's audit record reports. */
+    int error_code = 0;
     void raw(std::string_view text) { out_.append(text); }
     void raw(char c) { out_.push_back(c); }
 

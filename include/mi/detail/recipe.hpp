@@ -289,6 +289,15 @@ struct recipe_traits<recipe_t<Handler, Names...>> {
     }
 };
 
+/** A recipe with the permission a caller needs to run it. Every recipe of a command becomes one. */
+template <permission P, class Recipe>
+struct permitted {};
+
+template <permission P, auto Handler, fixed_string... Names>
+struct recipe_traits<permitted<P, recipe_t<Handler, Names...>>> : recipe_traits<recipe_t<Handler, Names...>> {
+    static constexpr permission needs = P;
+};
+
 template <class Recipe>
 using recipe_is_async = std::bool_constant<recipe_traits<Recipe>::is_async>;
 

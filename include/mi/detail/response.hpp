@@ -12,6 +12,7 @@ namespace mi::detail {
 inline void begin_result(json_writer& w) { w.raw(R"({"jsonrpc":"2.0","result":)"); }
 
 inline void write_error(json_writer& w, int code, std::string_view message, std::string_view data) {
+    w.error_code = code;
     w.raw(R"({"jsonrpc":"2.0","error":{"code":)");
     w.integer(code);
     w.raw(R"(,"message":)");

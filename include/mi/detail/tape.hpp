@@ -9,6 +9,8 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -36,6 +38,14 @@ struct token {
 };
 
 class tape;
+
+// JSON has no infinity or NaN, but Boost.JSON reads a number too large for a double (1e400) as one. Such a
+// number is refused as the syntax error it is closest to, so no handler ever receives one.
+inline bool finite_number(double d, boost::json::error_code& ec) noexcept {
+    if (std::isfinite(d)) return true;
+    ec = boost::json::error::exponent_overflow;
+    return false;
+}
 
 // The basic_parser handler that writes the tape. An object's members are a key (a string token) followed by
 // the value's tokens.
@@ -74,7 +84,9 @@ public:
     bool on_uint64(std::uint64_t u, string_view, error_code&) {
         return scalar(token_kind::uint64).number.uint64 = u, true;
     }
-    bool on_double(double d, string_view, error_code&) { return scalar(token_kind::real).number.real = d, true; }
+    bool on_double(double d, string_view, error_code& ec) {
+        return finite_number(d, ec) && (scalar(token_kind::real).number.real = d, true);
+    }
     bool on_bool(bool b, error_code&) { return scalar(token_kind::boolean).boolean = b, true; }
     bool on_null(error_code&) { return scalar(token_kind::null), true; }
     bool on_comment_part(string_view, error_code&) { return true; }
@@ -156,7 +168,20 @@ public:
         if (text.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
         boost::json::error_code ec;
         parser_->write_some(false, text.data(), text.size(), ec);
+        too_deep_ = ec == boost::json::error::too_deep;
         return !ec && parser_->done();
+    }
+
+    /** Whether the last `read` failed for nesting deeper than allowed. */
+    bool too_deep() const noexcept { return too_deep_; }
+
+    /** The bytes of the longest string (or member name) in the value at `index`, its items included. */
+    std::size_t longest_string(std::uint32_t index) const noexcept {
+        auto const& tokens = parser_->handler().tokens_;
+        std::size_t longest = 0;
+        for (auto i = index; i < tokens[index].end; ++i)
+            if (tokens[i].kind == token_kind::string) longest = std::max<std::size_t>(longest, tokens[i].size);
+        return longest;
     }
 
     token const& operator[](std::uint32_t i) const noexcept { return parser_->handler().tokens_[i]; }
@@ -169,6 +194,7 @@ public:
 private:
     std::optional<boost::json::basic_parser<tape_writer>> parser_;
     std::size_t depth_ = 0;
+    bool too_deep_ = false;
 };
 
 /** A value on a tape: what binding and the envelope read instead of a boost::json::value. */
@@ -188,6 +214,9 @@ public:
     std::uint64_t uint64() const noexcept { return at().number.uint64; }
     double real() const noexcept { return at().number.real; }
     std::string_view string() const noexcept { return tape_->text(at()); }
+
+    /** The bytes of the longest string or member name in this value, its items included. */
+    std::size_t longest_string() const noexcept { return tape_->longest_string(index_); }
 
     /** Items of an array, members of an object. */
     std::size_t size() const noexcept { return at().size; }

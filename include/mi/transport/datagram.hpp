@@ -45,6 +45,11 @@ struct options {
     std::optional<std::string> group; ///< its group, by name or number
     /// The largest datagram received; an answer longer than buffer_size - 1 is sent as `500 Internal error`.
     std::size_t buffer_size = 65457;
+    /// Requests being answered at once (asynchronous commands waiting, other threads' calls); one more is
+    /// answered `500 Internal error` at once.
+    std::size_t max_pending = 1024;
+    permission granted = permission::admin; ///< what calls over this socket may do
+    limit_hook on_limit;                    ///< told of each request refused for `max_pending` ("queue")
 };
 
 namespace detail {
@@ -199,8 +204,19 @@ private:
         // Spec 6.2: text that is not JSON gets the plain-text 400, not the dispatcher's -32700.
         if (scan_json(text).status != json_scan::state::complete) return send(peer, parse_error_text);
         std::string const name = describe(peer);
-        dispatcher_.async_call(text, mi::context{"datagram", name},
-                               [self = this->shared_from_this(), peer](answer const& a) { self->on_answer(peer, a); });
+        mi::context const caller{"datagram", name, options_.granted};
+        if (pending_.fetch_add(1) >= options_.max_pending) {
+            --pending_;
+            if (options_.on_limit) try {
+                    options_.on_limit("queue", caller);
+                } catch (...) {
+                }
+            return send(peer, internal_error_text);
+        }
+        dispatcher_.async_call(text, caller, [self = this->shared_from_this(), peer](answer const& a) {
+            if (a.kind != answer_kind::provisional) --self->pending_;
+            self->on_answer(peer, a);
+        });
     }
 
     // Any thread: provisional and final answers of an asynchronous command each become one datagram.
@@ -221,6 +237,7 @@ private:
     Dispatcher const& dispatcher_;
     options const options_;
     std::mutex mutex_;
+    std::atomic<std::size_t> pending_{0};
     bool running_ = false;
     typename Protocol::socket socket_;
     std::vector<char> buffer_;

@@ -46,6 +46,11 @@ struct options {
     std::chrono::milliseconds check_interval{30000};
     /// How long a reader may take to drain one answer before the server closes its reply FIFO.
     std::chrono::milliseconds reply_timeout{10000};
+    /// Requests whose answers are still to be written (asynchronous commands, slow readers); one more is
+    /// answered at once with a JSON-RPC "Server busy" error, if its reply FIFO is ready, and not run.
+    std::size_t max_pending = 1024;
+    permission granted = permission::admin; ///< what calls through this FIFO may do
+    limit_hook on_limit;                    ///< told of each limit hit ("request" for max_request, "queue")
 };
 
 namespace detail {
@@ -60,6 +65,9 @@ inline constexpr int open_retries = 4;
 inline constexpr std::chrono::milliseconds open_retry_delay{80};
 // What a failed answer is written as (spec 3.5).
 inline constexpr std::string_view failed_text = "failed to build response";
+// The answer to a request refused because too many are pending; its id is not known, it was never parsed.
+inline constexpr std::string_view busy_text =
+    R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Server error","data":"Server busy"},"id":null})";
 
 enum class frame_status {
     empty,      ///< nothing but whitespace
@@ -277,6 +285,7 @@ private:
         while (running_) {
             frame const f = next_frame(buffer_);
             bool const overflow = f.status == frame_status::incomplete && (flush_ || buffer_.size() > options_.max_request);
+            if (overflow) hit(flush_ ? "timeout" : "request", f.name); // unfinished for a whole check interval, or too long
             if (f.status == frame_status::empty || (f.status == frame_status::incomplete && !overflow)) {
                 if (f.status == frame_status::empty) buffer_.clear(), kept_ = 0;
                 break;
@@ -322,6 +331,13 @@ private:
     // retried later: processing waits for it.
     bool begin(lock_type& lock, std::string const& name, std::string text) {
         auto job = std::make_shared<reply_job>(io_, name, options_.reply_dir + name);
+        if (jobs_.size() >= options_.max_pending) {
+            hit("queue", name);
+            unique_fd fd;
+            if (open_reply(job->path, fd) == open_result::opened) // one try, no job: a full queue holds nothing more
+                (void)mi::transport::detail::write_no_sigpipe(fd.get(), busy_text.data(), busy_text.size());
+            return false;
+        }
         switch (open_now(*job)) {
         case open_result::opened:
             jobs_.insert(job);
@@ -337,9 +353,17 @@ private:
         return true;
     }
 
+    void hit(std::string_view limit, std::string_view name) const noexcept {
+        if (!options_.on_limit) return;
+        try {
+            options_.on_limit(limit, mi::context{"fifo", name, options_.granted});
+        } catch (...) {
+        }
+    }
+
     void run(lock_type& lock, job_ptr const& job, std::string const& name, std::string const& text) {
         if (job) job->started = true;
-        mi::context const ctx{"fifo", name};
+        mi::context const ctx{"fifo", name, options_.granted};
         lock.unlock();
         if (job) {
             dispatcher_.async_call(text, ctx,

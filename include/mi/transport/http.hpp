@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <condition_variable>
@@ -60,9 +61,17 @@ struct access {
     struct user {
         std::string name;
         std::string password;
+        permission granted = permission::admin; ///< the most this user's calls may do
     };
-    std::vector<user> users;          ///< `Authorization: Basic base64(name:password)`
-    std::vector<std::string> tokens;  ///< `Authorization: Bearer TOKEN`
+    struct token {
+        template <std::convertible_to<std::string> Secret>
+        token(Secret&& secret, permission granted = permission::admin)
+            : secret(std::forward<Secret>(secret)), granted(granted) {}
+        std::string secret;
+        permission granted;
+    };
+    std::vector<user> users;           ///< `Authorization: Basic base64(name:password)`
+    std::vector<token> tokens;         ///< `Authorization: Bearer TOKEN`
     std::string realm = "OpenSIPS MI"; ///< named in the 401's `WWW-Authenticate` challenge
 
     bool open() const noexcept { return users.empty() && tokens.empty(); }
@@ -78,8 +87,12 @@ struct options {
     std::chrono::milliseconds read_timeout{30000};   ///< a request must arrive whole (and a response leave) within it
     std::chrono::milliseconds idle_timeout{30000};   ///< a kept-alive connection with no request is closed after it
     std::chrono::milliseconds async_timeout{240000}; ///< an asynchronous command's final answer; then 500
-    std::size_t max_connections = 512;               ///< connections beyond it are closed as soon as accepted
+    std::size_t header_limit = 8192;                 ///< bytes of a request's start line and headers; more is 431
+    std::size_t max_connections = 512;               ///< connections beyond it are answered 503 and closed
+    std::size_t max_requests_per_connection = 10000; ///< the last one's response closes the connection
     mi::http::access access;                         ///< credentials every request must carry; none by default
+    permission granted = permission::admin;          ///< what calls may do when `access` asks for no credentials
+    limit_hook on_limit;                             ///< told of each limit hit ("body", "header", "timeout", ...)
 };
 
 namespace beast_http = boost::beast::http;
@@ -235,29 +248,30 @@ inline std::string base64(std::string_view bytes) {
     time against every accepted one (no early exit, so timing tells nothing of which or how close). */
 class gatekeeper {
 public:
-    explicit gatekeeper(access const& a) : realm_(a.realm) {
-        for (auto const& u : a.users) accepted_.push_back({"Basic", base64(u.name + ':' + u.password)});
-        for (auto const& t : a.tokens) accepted_.push_back({"Bearer", t});
+    gatekeeper(access const& a, permission open_grant) : realm_(a.realm), open_grant_(open_grant) {
+        for (auto const& u : a.users) accepted_.push_back({"Basic", base64(u.name + ':' + u.password), u.granted});
+        for (auto const& t : a.tokens) accepted_.push_back({"Bearer", t.secret, t.granted});
         if (!a.users.empty()) challenges_.push_back("Basic realm=\"" + realm_ + "\"");
         if (!a.tokens.empty()) challenges_.push_back("Bearer realm=\"" + realm_ + "\"");
     }
 
     bool open() const noexcept { return accepted_.empty(); }
 
-    bool admits(std::string_view authorization) const noexcept {
-        if (open()) return true;
+    /** What the request may do: nullopt when it is refused. */
+    std::optional<permission> admits(std::string_view authorization) const noexcept {
+        if (open()) return open_grant_;
         auto const space = authorization.find(' ');
-        if (space == std::string_view::npos) return false;
+        if (space == std::string_view::npos) return std::nullopt;
         std::string_view const scheme = authorization.substr(0, space);
         std::string_view credentials = authorization.substr(space + 1);
         while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
-        bool admitted = false;
-        for (auto const& [accepted_scheme, secret] : accepted_) {
+        std::optional<permission> granted;
+        for (auto const& [accepted_scheme, secret, grants] : accepted_) {
             bool const scheme_matches = boost::beast::iequals(scheme, accepted_scheme);
             bool const secret_matches = same_secret(credentials, secret); // always compared, whatever the scheme
-            admitted = admitted || (scheme_matches && secret_matches);
+            if (scheme_matches && secret_matches && !granted) granted = grants;
         }
-        return admitted;
+        return granted;
     }
 
     /** The `WWW-Authenticate` values of a 401. */
@@ -267,8 +281,10 @@ private:
     struct credential {
         std::string_view scheme;
         std::string secret;
+        permission granted;
     };
     std::string realm_;
+    permission open_grant_;
     std::vector<credential> accepted_;
     std::vector<std::string> challenges_;
 };
@@ -358,7 +374,7 @@ class hub {
 public:
     hub(Dispatcher const& dispatcher, options o, Extra... extra)
         : dispatcher_(dispatcher), options_(std::move(o)), endpoints_(json_rpc(options_.root), std::move(extra)...),
-          gate_(options_.access) {}
+          gate_(options_.access, options_.granted) {}
 
     options const& settings() const noexcept { return options_; }
     endpoints<Extra...> const& routes() const noexcept { return endpoints_; }
@@ -369,14 +385,33 @@ public:
         return stopped_;
     }
 
-    // Registers a new connection; false when the server is full or stopped.
-    bool admit(std::shared_ptr<connection> const& c) {
+    enum class admission { admitted, full, stopped };
+
+    // Registers a new connection, unless the server is full or stopped.
+    admission admit(std::shared_ptr<connection> const& c) {
         std::lock_guard lock(mutex_);
-        if (stopped_) return false;
+        if (stopped_) return admission::stopped;
         std::erase_if(connections_, [](auto const& w) { return w.expired(); });
-        if (connections_.size() >= options_.max_connections) return false;
+        if (connections_.size() >= options_.max_connections) return admission::full;
         connections_.push_back(c);
-        return true;
+        return admission::admitted;
+    }
+
+    // Connections being told 503 are not registered (stop() does not wait for them: they close within a
+    // second), but they are counted, so that a flood of them is closed at once instead of answered.
+    bool may_refuse_politely() noexcept {
+        if (refusing_.fetch_add(1) < options_.max_connections) return true;
+        refusing_.fetch_sub(1);
+        return false;
+    }
+    void refused() noexcept { refusing_.fetch_sub(1); }
+
+    void hit(std::string_view limit, context const& ctx) const noexcept {
+        if (!options_.on_limit) return;
+        try {
+            options_.on_limit(limit, ctx);
+        } catch (...) {
+        }
     }
 
     // Runs the dispatcher unless stopped; false when stopped.
@@ -433,6 +468,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::vector<std::weak_ptr<connection>> connections_;
+    std::atomic<std::size_t> refusing_{0};
     std::size_t dispatching_ = 0;
     bool stopped_ = false;
 };
@@ -470,6 +506,19 @@ public:
         boost::asio::post(executor(), [self = this->shared_from_this()] { self->close(); });
     }
 
+    // The server is full: 503 before any request is read, then close.
+    void refuse() {
+        refusing_ = true;
+        hub_->hit("connections", caller());
+        boost::asio::post(executor(), [self = this->shared_from_this()] {
+            self->send(beast_http::status::service_unavailable, {}, {}, false, true);
+        });
+    }
+
+    ~session() {
+        if (refusing_) hub_->refused();
+    }
+
 private:
     options const& settings() const noexcept { return hub_->settings(); }
 
@@ -497,10 +546,13 @@ private:
         });
     }
 
+    context caller() const noexcept { return {"http", peer_, granted_}; }
+
     void read_next() {
         if (phase_ == phase::closed) return;
         parser_.emplace();
         parser_->body_limit(settings().body_limit);
+        parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(settings().header_limit, UINT32_MAX)));
         timed_out_ = false;
         version_ = 11;
         if (buffer_.size() != 0) return read_header(); // pipelined: the next request is already here
@@ -556,8 +608,13 @@ private:
     // The stream's position is unknown after any of these, so every answer here closes the connection.
     void read_failed(error_code ec) {
         using beast_http::status;
-        if (timed_out_) return send(status::request_timeout, {}, {}, false, true);
-        if (ec == beast_http::error::body_limit) return send(status::payload_too_large, {}, {}, false, true);
+        auto refuse = [&](std::string_view limit, status answer) {
+            hub_->hit(limit, caller());
+            send(answer, {}, {}, false, true);
+        };
+        if (timed_out_) return refuse("timeout", status::request_timeout);
+        if (ec == beast_http::error::body_limit) return refuse("body", status::payload_too_large);
+        if (ec == beast_http::error::header_limit) return refuse("header", status::request_header_fields_too_large);
         if (ec.category() == make_error_code(beast_http::error::end_of_stream).category() &&
             ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message)
             return send(status::bad_request, {}, {}, false, true); // malformed
@@ -571,13 +628,19 @@ private:
 
     void on_request() {
         keep_alive_ = parser_->get().keep_alive();
+        if (++served_ >= settings().max_requests_per_connection && keep_alive_) {
+            keep_alive_ = false; // this response closes the connection; the client opens another
+            hub_->hit("requests_per_connection", caller());
+        }
         auto const& gate = hub_->gate();
-        if (!gate.admits(parser_->get()[beast_http::field::authorization])) {
+        auto const granted = gate.admits(parser_->get()[beast_http::field::authorization]);
+        if (!granted) {
             // httpd's check comes first, for every request: nothing about the server is told before it
             send(beast_http::status::unauthorized, html_type, std::string(unauthorized_page), false, false,
                  gate.challenges());
             return;
         }
+        granted_ = *granted;
         auto const request = view();
         routing r = hub_->routes().route(request, endpoint_, scratch_);
         if (!r.call.empty()) return dispatch(r.call);
@@ -616,7 +679,7 @@ private:
         arm(settings().async_timeout);
         answer_sink const sink{hub_, this->weak_from_this(), this, request};
         session* const outer = std::exchange(answering_here(), this);
-        bool const called = hub_->call(body, context{"http", peer_}, sink);
+        bool const called = hub_->call(body, caller(), sink);
         answering_here() = outer;
         if (!called) close(); // stopped meanwhile
     }
@@ -640,9 +703,13 @@ private:
         }
         case phase::answering:
             ++request_; // the answer, if it ever comes, is dropped
+            hub_->hit("timeout", caller());
             return send(hub_->routes().render(endpoint_, view(), answer_kind::failed, {}), false, false);
+        case phase::writing: // a client that does not read its response holds nothing longer than this
+            hub_->hit("timeout", caller());
+            return close();
         case phase::closed: return;
-        default: return close(); // idle, writing, lingering
+        default: return close(); // idle, lingering
         }
     }
 
@@ -719,6 +786,9 @@ private:
     std::uint64_t wait_ = 0; // the current wait; a completion of an older one does nothing
     bool waiting_ = false;   // the timer has a current wait pending
     std::uint64_t request_ = 0;  // the dispatched request whose answer is awaited
+    std::size_t served_ = 0;     // requests read on this connection
+    permission granted_ = permission::admin; // what the request being answered may do, from its credentials
+    bool refusing_ = false;      // told 503 because the server is full
     unsigned version_ = 11;
     bool keep_alive_ = false;
     bool timed_out_ = false;
@@ -782,7 +852,13 @@ private:
         }
         if (!ec) {
             auto s = std::make_shared<session<Hub>>(hub_, std::move(socket));
-            if (hub_->admit(s)) s->start(); // else the socket closes with `s`, at once
+            switch (hub_->admit(s)) {
+            case Hub::admission::admitted: s->start(); break;
+            case Hub::admission::full:
+                if (hub_->may_refuse_politely()) s->refuse();
+                break; // else the socket closes with `s`, at once
+            case Hub::admission::stopped: break;
+            }
         }
         accept();
     }
