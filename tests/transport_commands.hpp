@@ -62,13 +62,33 @@ mi::async_result<int> broken(mi::async_reply reply) {
     return mi::answer_later;
 }
 
+// Keeps its completion handle and never uses it, until a test lets go of every one held.
+std::mutex held_mutex;
+std::vector<mi::async_reply> held;
+
+mi::async_result<std::string> hold(mi::async_reply reply) {
+    std::lock_guard lock(held_mutex);
+    held.push_back(std::move(reply));
+    return mi::answer_later;
+}
+
+void finish_held(std::string const& text) {
+    std::vector<mi::async_reply> replies;
+    {
+        std::lock_guard lock(held_mutex);
+        replies.swap(held);
+    }
+    for (auto const& r : replies) r.finish(text);
+}
+
 constexpr auto commands = mi::command_set(
     mi::command<"echo">("returns its text", mi::recipe<&echo, "text">),
     mi::command<"count">("counts its calls", mi::recipe<&count>),
     mi::command<"boom">("throws", mi::recipe<&boom>), mi::command<"who">("the caller", mi::recipe<&who>),
     mi::command<"big">("a long answer", mi::recipe<&big, "size">),
     mi::command<"slow">("answers twice, later", mi::recipe<&slow>, mi::async),
-    mi::command<"broken">("never answers", mi::recipe<&broken>, mi::async));
+    mi::command<"broken">("never answers", mi::recipe<&broken>, mi::async),
+    mi::command<"hold">("keeps its handle and never answers", mi::recipe<&hold>, mi::async));
 
 mi::dispatcher const dispatcher(commands);
 using dispatcher_type = std::remove_cvref_t<decltype(dispatcher)>;

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
@@ -236,6 +237,47 @@ BOOST_FIXTURE_TEST_CASE(udp_requests_beyond_the_pending_bound_are_500_and_report
     BOOST_TEST(queue_hits.load() == 1);
     BOOST_TEST(text(waiting.receive()) == result(R"("done")"));
     BOOST_TEST(text(udp_client(at).call(python_request("echo", R"({"text": "x"})"))) == result(R"("x")"));
+}
+
+BOOST_FIXTURE_TEST_CASE(udp_an_async_command_that_never_answers_is_500_after_its_timeout, fixture) {
+    mi::datagram::options o;
+    o.socket = "udp:127.0.0.1:0";
+    o.max_pending = 1;
+    o.async_timeout = 200ms;
+    std::atomic<int> timeouts{0};
+    o.on_limit = [&](std::string_view limit, mi::context const&) { timeouts += limit == "timeout"; };
+    start(o);
+    auto const at = server->udp_endpoint();
+    udp_client c(at);
+    auto const start_time = std::chrono::steady_clock::now();
+    BOOST_TEST(text(c.call(python_request("hold"))) == "500 Internal error");
+    BOOST_TEST((std::chrono::steady_clock::now() - start_time >= 190ms));
+    BOOST_TEST(timeouts.load() == 1);
+    // its queue slot is free again, and its late answer goes nowhere
+    BOOST_TEST(text(udp_client(at).call(python_request("echo", R"({"text": "x"})"))) == result(R"("x")"));
+    finish_held("too late");
+    BOOST_TEST(!c.receive(300ms));
+}
+
+BOOST_AUTO_TEST_CASE(udp_stop_cancels_the_deadlines_of_calls_still_waiting) {
+    boost::asio::io_context io;
+    mi::datagram::options o;
+    o.socket = "udp:127.0.0.1:0";
+    mi::datagram::server<dispatcher_type> server(io, dispatcher, o);
+    server.start();
+    udp_client c(server.udp_endpoint());
+    c.send(python_request("hold"));
+    std::promise<void> ran_out;
+    std::jthread runner([&] {
+        io.run(); // returns once nothing is left to do: not before the 240 s deadline, if stop() left it armed
+        ran_out.set_value();
+    });
+    std::this_thread::sleep_for(200ms);
+    server.stop();
+    BOOST_TEST((ran_out.get_future().wait_for(3s) == std::future_status::ready));
+    io.stop();
+    finish_held("after stop");
+    BOOST_TEST(!c.receive(200ms));
 }
 
 BOOST_FIXTURE_TEST_CASE(udp_calls_have_the_permission_the_socket_grants, fixture) {

@@ -494,6 +494,22 @@ BOOST_FIXTURE_TEST_CASE(a_request_beyond_the_pending_bound_is_told_the_server_is
     BOOST_TEST(hits == std::vector<std::string>{"queue busy"});
 }
 
+BOOST_FIXTURE_TEST_CASE(an_async_command_that_never_answers_gets_the_failed_answer_after_its_timeout, fixture) {
+    auto o = options();
+    o.max_pending = 1;
+    o.async_timeout = 200ms;
+    std::atomic<int> timeouts{0};
+    o.on_limit = [&](std::string_view limit, mi::context const&) { timeouts += limit == "timeout"; };
+    start(o);
+    auto const start_time = std::chrono::steady_clock::now();
+    BOOST_TEST(text(call("held", python_request("hold"))) == "failed to build response");
+    BOOST_TEST((std::chrono::steady_clock::now() - start_time >= 190ms));
+    BOOST_TEST(timeouts.load() == 1);
+    BOOST_TEST(text(call("after", python_request("echo", R"({"text": "after"})"))) == result(R"("after")"));
+    finish_held("too late"); // dropped: the call is over
+    BOOST_TEST(text(call("later", python_request("echo", R"({"text": "later"})"))) == result(R"("later")"));
+}
+
 BOOST_FIXTURE_TEST_CASE(calls_have_the_permission_the_fifo_grants, fixture) {
     auto o = options();
     o.granted = mi::permission::write;

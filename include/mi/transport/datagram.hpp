@@ -15,14 +15,18 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/local/datagram_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <charconv>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -48,8 +52,11 @@ struct options {
     /// Requests being answered at once (asynchronous commands waiting, other threads' calls); one more is
     /// answered `500 Internal error` at once.
     std::size_t max_pending = 1024;
+    /// How long an asynchronous command may take to give its final answer; then `500 Internal error` is
+    /// sent, the request stops counting against `max_pending`, and a later answer is dropped.
+    std::chrono::milliseconds async_timeout{240000};
     permission granted = permission::admin; ///< what calls over this socket may do
-    limit_hook on_limit;                    ///< told of each request refused for `max_pending` ("queue")
+    limit_hook on_limit;                    ///< told of each limit hit: "queue" (`max_pending`), "timeout"
 };
 
 namespace detail {
@@ -140,6 +147,12 @@ public:
         if (!std::exchange(running_, false)) return;
         boost::system::error_code ignored;
         socket_.close(ignored); // the pending receive completes with operation_aborted
+        for (auto const& call : deferred_) {
+            std::lock_guard call_lock(call->mutex);
+            call->done = true;
+            call->deadline.cancel();
+        }
+        deferred_.clear();
         if constexpr (std::is_same_v<Protocol, boost::asio::local::datagram_protocol>)
             if (file_) mi::transport::detail::remove_if_ours(local_.path(), *file_);
     }
@@ -207,20 +220,90 @@ private:
         mi::context const caller{"datagram", name, options_.granted};
         if (pending_.fetch_add(1) >= options_.max_pending) {
             --pending_;
-            if (options_.on_limit) try {
-                    options_.on_limit("queue", caller);
-                } catch (...) {
-                }
+            hit("queue", caller);
             return send(peer, internal_error_text);
         }
-        dispatcher_.async_call(text, caller, [self = this->shared_from_this(), peer](answer const& a) {
-            if (a.kind != answer_kind::provisional) --self->pending_;
-            self->on_answer(peer, a);
+        auto call = std::make_shared<pending_call>(socket_.get_executor(), name);
+        dispatcher_.async_call(text, caller, [self = this->shared_from_this(), peer, call](answer const& a) {
+            self->on_answer(peer, *call, a);
+        });
+        await_final_answer(peer, call);
+    }
+
+    // One request until its final answer: whichever of the answer and the deadline comes first ends it.
+    struct pending_call {
+        pending_call(typename Protocol::socket::executor_type const& executor, std::string peer)
+            : deadline(executor), peer(std::move(peer)) {}
+        std::mutex mutex;
+        bool done = false;
+        bool registered = false; // in deferred_
+        boost::asio::steady_timer deadline;
+        std::string peer;
+    };
+
+    void hit(std::string_view limit, mi::context const& caller) const noexcept {
+        if (!options_.on_limit) return;
+        try {
+            options_.on_limit(limit, caller);
+        } catch (...) {
+        }
+    }
+
+    // A command that answers later, or never: the deadline makes sure the client hears. The server's mutex is
+    // never taken while a call's is held (stop() takes them in the other order).
+    void await_final_answer(endpoint_type const& peer, std::shared_ptr<pending_call> const& call) {
+        {
+            std::lock_guard lock(call->mutex);
+            if (call->done) return; // answered already: most calls
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (!running_) return;
+            deferred_.insert(call);
+        }
+        std::unique_lock lock(call->mutex);
+        call->registered = true;
+        if (call->done) { // answered meanwhile, maybe before it was registered
+            lock.unlock();
+            forget(*call);
+            return;
+        }
+        call->deadline.expires_after(options_.async_timeout);
+        call->deadline.async_wait([self = this->shared_from_this(), peer, call](boost::system::error_code ec) {
+            if (ec) return;
+            {
+                std::lock_guard lock(call->mutex);
+                if (std::exchange(call->done, true)) return;
+            }
+            --self->pending_;
+            self->forget(*call);
+            self->hit("timeout", mi::context{"datagram", call->peer, self->options_.granted});
+            self->send(peer, internal_error_text);
         });
     }
 
+    void forget(pending_call const& call) {
+        std::lock_guard lock(mutex_);
+        std::erase_if(deferred_, [&](auto const& c) { return c.get() == &call; });
+    }
+
     // Any thread: provisional and final answers of an asynchronous command each become one datagram.
-    void on_answer(endpoint_type const& peer, answer const& a) {
+    void on_answer(endpoint_type const& peer, pending_call& call, answer const& a) {
+        bool const ends = a.kind != answer_kind::provisional;
+        bool registered = false;
+        {
+            std::lock_guard lock(call.mutex);
+            if (call.done) return; // the deadline came first
+            if (ends) {
+                call.done = true;
+                call.deadline.cancel();
+                registered = call.registered;
+            }
+        }
+        if (ends) {
+            --pending_;
+            if (registered) forget(call);
+        }
         if (a.kind == answer_kind::final && a.text.empty()) return; // a notification: nothing is sent
         bool const fits = a.text.size() < options_.buffer_size;   // spec 6.2: at most buffer_size - 1 bytes
         send(peer, a.kind == answer_kind::failed || !fits ? internal_error_text : a.text);
@@ -238,6 +321,7 @@ private:
     options const options_;
     std::mutex mutex_;
     std::atomic<std::size_t> pending_{0};
+    std::set<std::shared_ptr<pending_call>> deferred_; // calls waiting for a final answer
     bool running_ = false;
     typename Protocol::socket socket_;
     std::vector<char> buffer_;

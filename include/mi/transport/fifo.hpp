@@ -46,6 +46,9 @@ struct options {
     std::chrono::milliseconds check_interval{30000};
     /// How long a reader may take to drain one answer before the server closes its reply FIFO.
     std::chrono::milliseconds reply_timeout{10000};
+    /// How long an asynchronous command may take to give its final answer; then the client gets the failed
+    /// answer and the request stops counting against `max_pending` (a later answer is dropped).
+    std::chrono::milliseconds async_timeout{240000};
     /// Requests whose answers are still to be written (asynchronous commands, slow readers); one more is
     /// answered at once with a JSON-RPC "Server busy" error, if its reply FIFO is ready, and not run.
     std::size_t max_pending = 1024;
@@ -213,6 +216,7 @@ public:
         writer_.reset();
         for (auto const& job : jobs_) {
             job->timer.cancel();
+            job->answer_deadline.cancel();
             job->out.reset();
             job->pending.clear();
         }
@@ -224,11 +228,13 @@ public:
 private:
     // One request that has a reply FIFO: its answers, written one at a time, each with its own open and close.
     struct reply_job {
-        reply_job(boost::asio::io_context& io, std::string n, std::string p) : name(std::move(n)), path(std::move(p)), timer(io) {}
+        reply_job(boost::asio::io_context& io, std::string n, std::string p)
+            : name(std::move(n)), path(std::move(p)), timer(io), answer_deadline(io) {}
         std::string name;
         std::string path;
         std::optional<boost::asio::posix::stream_descriptor> out;
-        boost::asio::steady_timer timer; // open retries, then the write deadline
+        boost::asio::steady_timer timer;           // open retries, then the write deadline
+        boost::asio::steady_timer answer_deadline; // the final answer's, once the command is running
         std::deque<std::string> pending; // answers not yet written, in order
         std::size_t written = 0;         // of pending.front()
         unsigned op = 0;                 // bumped whenever a timer or wait handler becomes stale
@@ -372,9 +378,23 @@ private:
             dispatcher_.async_call(text, ctx, [](answer const&) {});
         }
         lock.lock();
+        if (job && running_ && !job->finished) await_final_answer(job);
     }
 
     // --- answering -----------------------------------------------------------------------------------------
+
+    // A deferred command that never answers must not hold its reply FIFO and queue slot forever.
+    void await_final_answer(job_ptr const& job) {
+        job->answer_deadline.expires_after(options_.async_timeout);
+        job->answer_deadline.async_wait([self = this->shared_from_this(), job](boost::system::error_code ec) {
+            lock_type lock(self->mutex_);
+            if (ec || !self->running_ || job->finished) return;
+            self->hit("timeout", job->name);
+            job->pending.emplace_back(failed_text);
+            job->finished = true;
+            if (!job->writing) self->pump(job);
+        });
+    }
 
     // Any thread; the dispatcher never calls it with our mutex held (commands run without it).
     void on_answer(job_ptr const& job, answer const& a) {
@@ -383,6 +403,7 @@ private:
         if (a.kind == answer_kind::failed) job->pending.emplace_back(failed_text);
         else job->pending.emplace_back(a.text); // empty: a notification, opened and closed without a byte
         job->finished = a.kind != answer_kind::provisional;
+        if (job->finished) job->answer_deadline.cancel();
         if (!job->writing) pump(job);
     }
 
