@@ -88,15 +88,21 @@ BOOST_AUTO_TEST_CASE(statistics) {
     core.count_request("http");
     core.count_request("fifo");
     BOOST_TEST(call("get_statistics", R"([["rcv_requests"]])") == result(R"({"core:rcv_requests":3})"));
+    core.count_limit("header");
+    core.count_denied();
     BOOST_TEST(call("get_statistics", R"({"statistics":["MI:","cache:"]})") ==
-               result(R"({"cache:entries":0,"mi:datagram_requests":0,"mi:errors":0,"mi:fifo_requests":1,)"
-                      R"("mi:http_requests":2,"mi:inproc_requests":0,"mi:notifications":0})"));
-    BOOST_TEST(result_of("get_statistics", R"([["all"]])").as_object().size() == 8u);
+               result(R"({"cache:entries":0,"mi:datagram_requests":0,"mi:denied":1,"mi:errors":0,"mi:fifo_requests":1,)"
+                      R"("mi:http_requests":2,"mi:inproc_requests":0,"mi:limit_batch":0,"mi:limit_body":0,)"
+                      R"("mi:limit_connections":0,"mi:limit_depth":0,"mi:limit_header":1,"mi:limit_params":0,)"
+                      R"("mi:limit_queue":0,"mi:limit_request":0,"mi:limit_requests_per_connection":0,)"
+                      R"("mi:limit_string":0,"mi:limit_timeout":0,"mi:notifications":0})"));
+    std::size_t const statistics = 9 + std::size(daemon_core::state::limit_names);
+    BOOST_TEST(result_of("get_statistics", R"([["all"]])").as_object().size() == statistics);
     BOOST_TEST(call("get_statistics", R"([["nope","none:"]])") == error(404, "Statistics Not Found"));
     BOOST_TEST(call("get_statistics", R"({"statistics":"core:"})") == invalid_params("Bad type for parameter 'statistics'"));
     BOOST_TEST(call("list_statistics", R"([["http_requests","cache:"]])") ==
                result(R"({"cache:entries":"non-incremental","http_requests":"incremental"})"));
-    BOOST_TEST(result_of("list_statistics").as_object().size() == 8u);
+    BOOST_TEST(result_of("list_statistics").as_object().size() == statistics);
     BOOST_TEST(call("reset_statistics", R"([["http_requests"]])") == result(R"("OK")"));
     BOOST_TEST(core.value_of("mi", "http_requests") == 0u);
     BOOST_TEST(call("reset_statistics", R"([["nope"]])") == error(404, "Statistics Not Found"));

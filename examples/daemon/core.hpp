@@ -61,8 +61,9 @@ public:
         add_process("attendant");
         for (auto [group, name] : {std::pair{"core", "rcv_requests"}, {"mi", "http_requests"}, {"mi", "fifo_requests"},
                                    {"mi", "datagram_requests"}, {"mi", "inproc_requests"}, {"mi", "errors"},
-                                   {"mi", "notifications"}})
+                                   {"mi", "notifications"}, {"mi", "denied"}})
             add_statistic(group, name, true);
+        for (auto limit : limit_names) add_statistic("mi", "limit_" + std::string(limit), true);
         add_statistic("cache", "entries", false, [this] {
             std::lock_guard lock(mutex_);
             return static_cast<std::uint64_t>(cache_.size());
@@ -85,10 +86,23 @@ public:
     }
     void count_error() { increment("mi", "errors"); }
     void count_notification() { increment("mi", "notifications"); }
+    void count_denied() { increment("mi", "denied"); }
+    /** Counts a request that met one of the limits (`mi::limit_hook`'s names): `mi:limit_NAME`. */
+    void count_limit(std::string_view limit) { increment("mi", "limit_" + std::string(limit)); }
+
+    /** Every limit the library reports (see mi::limit_hook). */
+    static constexpr std::string_view limit_names[] = {"batch",   "depth",  "params",      "string",
+                                                       "body",    "header", "connections", "requests_per_connection",
+                                                       "timeout", "queue",  "request"};
 
     /** Writes `line` to stderr when `level` is enabled for the calling process (the daemon's real log). */
     void log(int level, std::string_view line) const {
         if (level > level_of_caller()) return;
+        write_log(line);
+    }
+
+    /** Writes `line` whatever the log level: an audit trail that `log_level` could silence would not be one. */
+    void write_log(std::string_view line) const {
         std::lock_guard lock(log_mutex_);
         std::fprintf(stderr, "mi_daemon[%ld]: %.*s\n", static_cast<long>(gettid()), static_cast<int>(line.size()),
                      line.data());
@@ -349,34 +363,36 @@ private:
 // The OpenSIPS 3.x core set (spec section 5): names, recipes, help texts.
 inline constexpr auto commands = mi::command_set(
     mi::command<"uptime">("the current time, when the daemon started, and for how many seconds it has run",
-                          mi::recipe<&state::uptime>),
-    mi::command<"version">("the daemon's version; with `revision`, also the revision it was built from", mi::recipe<&state::version>,
-                           mi::recipe<&state::version_with_revision, "revision">),
-    mi::command<"pwd">("the daemon's working directory", mi::recipe<&state::pwd>),
-    mi::command<"arg">("the command line the daemon was started with", mi::recipe<&state::arg>),
-    mi::command<"ps">("the daemon's threads: index, thread id and role", mi::recipe<&state::ps>),
+                          mi::needs_read, mi::recipe<&state::uptime>),
+    mi::command<"version">("the daemon's version; with `revision`, also the revision it was built from", mi::needs_read,
+                           mi::recipe<&state::version>, mi::recipe<&state::version_with_revision, "revision">),
+    mi::command<"pwd">("the daemon's working directory", mi::needs_read, mi::recipe<&state::pwd>),
+    mi::command<"arg">("the command line the daemon was started with", mi::needs_read, mi::recipe<&state::arg>),
+    mi::command<"ps">("the daemon's threads: index, thread id and role", mi::needs_read, mi::recipe<&state::ps>),
     mi::command<"kill">("stops the daemon once this answer is sent", mi::recipe<&state::kill>),
-    mi::command<"log_level">("reads the log level of every thread, sets it for all, or for one thread id", mi::recipe<&state::log_levels>,
-                             mi::recipe<&state::set_global_level, "level">,
-                             mi::recipe<&state::set_process_level, "level", "pid">),
-    mi::command<"xlog_level">("reads or sets the script log level",
-                              mi::recipe<&state::xlog_level>, mi::recipe<&state::set_xlog_level, "level">),
-    mi::command<"get_statistics">("current values of statistics: `all`, a `group:`, or names",
+    mi::command<"log_level">("reads the log level of every thread, sets it for all, or for one thread id", mi::needs_read,
+                             mi::recipe<&state::log_levels>, mi::needs_admin(mi::recipe<&state::set_global_level, "level">),
+                             mi::needs_admin(mi::recipe<&state::set_process_level, "level", "pid">)),
+    mi::command<"xlog_level">("reads or sets the script log level", mi::needs_read,
+                              mi::recipe<&state::xlog_level>, mi::needs_admin(mi::recipe<&state::set_xlog_level, "level">)),
+    mi::command<"get_statistics">("current values of statistics: `all`, a `group:`, or names", mi::needs_read,
                                   mi::recipe<&state::get_statistics, "statistics">),
-    mi::command<"list_statistics">("the statistics and whether each only grows",
+    mi::command<"list_statistics">("the statistics and whether each only grows", mi::needs_read,
                                    mi::recipe<&state::list_all_statistics>,
                                    mi::recipe<&state::list_statistics, "statistics">),
-    mi::command<"reset_statistics">("sets the named counters back to zero",
+    mi::command<"reset_statistics">("sets the named counters back to zero", mi::needs_write,
                                     mi::recipe<&state::reset_statistics, "statistics">),
-    mi::command<"reset_all_statistics">("sets every counter back to zero",
+    mi::command<"reset_all_statistics">("sets every counter back to zero", mi::needs_write,
                                         mi::recipe<&state::reset_all_statistics>),
     mi::command<"cache_store">("stores a value under a key in the `local` cache, optionally expiring after some seconds",
-                               mi::recipe<&state::cache_store, "system", "attr", "value">,
+                               mi::needs_write, mi::recipe<&state::cache_store, "system", "attr", "value">,
                                mi::recipe<&state::cache_store_expiring, "system", "attr", "value", "expire">),
-    mi::command<"cache_fetch">("the value stored under a key in the `local` cache", mi::recipe<&state::cache_fetch, "system", "attr">),
-    mi::command<"cache_remove">("removes a key from the `local` cache", mi::recipe<&state::cache_remove, "system", "attr">),
+    mi::command<"cache_fetch">("the value stored under a key in the `local` cache", mi::needs_read,
+                               mi::recipe<&state::cache_fetch, "system", "attr">),
+    mi::command<"cache_remove">("removes a key from the `local` cache", mi::needs_write,
+                                mi::recipe<&state::cache_remove, "system", "attr">),
     mi::command<"async_echo">("answers 'working' at once, then the text after a delay (an asynchronous command)",
-                              mi::recipe<&state::async_echo, "text", "delay_ms">, mi::async),
+                              mi::needs_read, mi::recipe<&state::async_echo, "text", "delay_ms">, mi::async),
     mi::service_info{"mi_daemon", "0.1.0"});
 
 } // namespace daemon_core

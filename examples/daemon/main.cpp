@@ -4,10 +4,13 @@
 // mi_daemon: a small daemon that answers the OpenSIPS 3.x core MI commands over HTTP, FIFO, UDP and UNIX
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
-//   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD]... [--http-token TOKEN]... [--html [ROOT]]
-//             [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
+//   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...
+//             [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
+//             [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
 //             [--async-timeout MS] [--threads N] [--log-level N]
 //
+// PERMISSION is read, write or admin (the default): what a credential, or anyone reaching a transport without
+// one, may do. --audit logs every call (transport, peer, permission, method, params, outcome, duration).
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
@@ -38,9 +41,15 @@
 namespace {
 
 constexpr char const* usage =
-    "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD]... [--http-token TOKEN]... [--html [ROOT]]\n"
-    "                 [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
-    "                 [--async-timeout MS] [--threads N] [--log-level N]\n";
+    "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...\n"
+    "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
+    "                 [--grant http|fifo|udp|unix=PERMISSION]... [--limit NAME=VALUE]... [--audit]\n"
+    "                 [--async-timeout MS] [--threads N] [--log-level N]\n"
+    "PERMISSION: read, write or admin (the default). Limits (defaults in brackets):\n"
+    "  json.batch [100] json.depth [32] json.params [64] json.string [65536]\n"
+    "  http.body [1048576] http.header [8192] http.connections [512] http.requests_per_connection [10000]\n"
+    "  http.read_timeout_ms [30000] http.idle_timeout_ms [30000] fifo.request [65536] fifo.pending [1024]\n"
+    "  datagram.pending [1024]\n";
 
 struct configuration {
     std::optional<mi::http::options> http;
@@ -48,8 +57,10 @@ struct configuration {
     std::optional<mi::xmlrpc::options> xmlrpc;
     std::optional<mi::fifo::options> fifo;
     std::vector<mi::datagram::options> datagrams;
+    mi::limits limits;
     std::size_t threads = 1;
     std::optional<int> log_level;
+    bool audit = false;
 };
 
 [[noreturn]] void fail(std::string const& why) {
@@ -71,8 +82,57 @@ std::pair<std::string, unsigned short> host_and_port(std::string_view text) {
     return {host, static_cast<unsigned short>(port)};
 }
 
+std::optional<mi::permission> permission_named(std::string_view name) {
+    for (auto p : {mi::permission::read, mi::permission::write, mi::permission::admin})
+        if (name == mi::name_of(p)) return p;
+    return std::nullopt;
+}
+
+// "SECRET[:PERMISSION]": a last ':' followed by a permission's name grants it; else the whole text is the secret.
+std::pair<std::string, mi::permission> secret_and_permission(std::string const& text) {
+    auto const colon = text.rfind(':');
+    if (colon != std::string::npos)
+        if (auto p = permission_named(std::string_view(text).substr(colon + 1))) return {text.substr(0, colon), *p};
+    return {text, mi::permission::admin};
+}
+
+void apply_limit(configuration& c, std::string const& name, std::size_t n) {
+    auto needs = [&](bool served) {
+        if (!served) fail("--limit " + name + ": that transport is not served");
+    };
+    auto const ms = std::chrono::milliseconds(n);
+    if (name == "json.batch") c.limits.max_batch = n;
+    else if (name == "json.depth") c.limits.max_depth = n;
+    else if (name == "json.params") c.limits.max_params = n;
+    else if (name == "json.string") c.limits.max_string = n;
+    else if (name.starts_with("http.")) {
+        needs(c.http.has_value());
+        if (name == "http.body") c.http->body_limit = n;
+        else if (name == "http.header") c.http->header_limit = n;
+        else if (name == "http.connections") c.http->max_connections = n;
+        else if (name == "http.requests_per_connection") c.http->max_requests_per_connection = n;
+        else if (name == "http.read_timeout_ms") c.http->read_timeout = ms;
+        else if (name == "http.idle_timeout_ms") c.http->idle_timeout = ms;
+        else fail("unknown limit '" + name + "'");
+    } else if (name == "fifo.request") needs(c.fifo.has_value()), c.fifo->max_request = n;
+    else if (name == "fifo.pending") needs(c.fifo.has_value()), c.fifo->max_pending = n;
+    else if (name == "datagram.pending") {
+        needs(!c.datagrams.empty());
+        for (auto& d : c.datagrams) d.max_pending = n;
+    } else fail("unknown limit '" + name + "'");
+}
+
+std::size_t number(std::string_view text, std::string_view what) {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size()) fail("bad number '" + std::string(text) + "' for " + std::string(what));
+    return n;
+}
+
 configuration parse(int argc, char** argv) {
     configuration c;
+    std::vector<std::pair<std::string, std::size_t>> limits; // applied once the transports are known
+    std::vector<std::pair<std::string, mi::permission>> grants;
     std::optional<std::string> reply_dir;
     std::optional<std::chrono::milliseconds> async_timeout;
     mi::http::access access;
@@ -89,12 +149,24 @@ configuration parse(int argc, char** argv) {
             c.http->address = host;
             c.http->port = port;
         } else if (option == "--http-user") {
-            auto const user = value(i, nullptr);
+            auto const [user, granted] = secret_and_permission(value(i, nullptr));
             auto const colon = user.find(':');
-            if (colon == std::string::npos || colon == 0) fail("--http-user takes NAME:PASSWORD");
-            access.users.push_back({user.substr(0, colon), user.substr(colon + 1)});
+            if (colon == std::string::npos || colon == 0) fail("--http-user takes NAME:PASSWORD[:PERMISSION]");
+            access.users.push_back({user.substr(0, colon), user.substr(colon + 1), granted});
         } else if (option == "--http-token") {
-            access.tokens.push_back(value(i, nullptr));
+            auto [token, granted] = secret_and_permission(value(i, nullptr));
+            access.tokens.emplace_back(std::move(token), granted);
+        } else if (option == "--grant" || option == "--limit") {
+            auto const setting = value(i, nullptr);
+            auto const equals = setting.find('=');
+            if (equals == std::string::npos) fail(std::string(option) + " takes NAME=VALUE");
+            auto const name = setting.substr(0, equals);
+            auto const text = std::string_view(setting).substr(equals + 1);
+            if (option == "--limit") limits.emplace_back(name, number(text, name));
+            else if (auto p = permission_named(text)) grants.emplace_back(name, *p);
+            else fail("--grant takes TRANSPORT=read|write|admin");
+        } else if (option == "--audit") {
+            c.audit = true;
         } else if (option == "--html") {
             c.html.emplace();
             c.html->root = value(i, "html");
@@ -143,9 +215,21 @@ configuration parse(int argc, char** argv) {
         c.http->access = std::move(access);
     }
     if (async_timeout) {
-        if (!c.http) fail("--async-timeout needs --http");
-        c.http->async_timeout = *async_timeout;
+        if (c.http) c.http->async_timeout = *async_timeout;
+        if (c.fifo) c.fifo->async_timeout = *async_timeout;
+        for (auto& d : c.datagrams) d.async_timeout = *async_timeout;
     }
+    for (auto const& [transport, granted] : grants) {
+        bool applied = false;
+        if (transport == "http" && c.http) c.http->granted = granted, applied = true;
+        if (transport == "fifo" && c.fifo) c.fifo->granted = granted, applied = true;
+        for (auto& d : c.datagrams) {
+            bool const udp = d.socket.starts_with("udp:");
+            if ((transport == "udp" && udp) || (transport == "unix" && !udp)) d.granted = granted, applied = true;
+        }
+        if (!applied) fail("--grant " + transport + "=...: no such transport is served");
+    }
+    for (auto const& [name, n] : limits) apply_limit(c, name, n);
     return c;
 }
 
@@ -160,8 +244,7 @@ public:
     void async_call(std::string_view request, mi::context const& ctx, OnAnswer on_answer) const {
         core_.count_request(ctx.transport);
         dispatcher_.async_call(request, ctx, [on_answer = std::move(on_answer), &core = core_](mi::answer const& a) mutable {
-            // mi writes every error response with this exact prefix; a batch ('[') counts as one request
-            if (a.kind == mi::answer_kind::failed || a.text.starts_with(R"({"jsonrpc":"2.0","error")")) core.count_error();
+            if (a.kind != mi::answer_kind::provisional && a.error != 0) core.count_error(); // a batch counts as one
             if (a.kind == mi::answer_kind::final && a.text.empty()) core.count_notification();
             on_answer(a);
         });
@@ -178,12 +261,38 @@ std::string server_version() {
 
 } // namespace
 
+// What the daemon does with what the dispatcher and the transports report: counters for the statistics
+// commands and, with --audit, a log line per call.
+mi::observer watch(daemon_core::state& core, bool audit) {
+    mi::observer o;
+    o.on_limit = [&core](std::string_view limit, mi::context const&) { core.count_limit(limit); };
+    o.on_call = [&core, audit](mi::call_record const& r) {
+        if (r.error == static_cast<int>(mi::errc::permission_denied)) core.count_denied();
+        if (!audit) return;
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(r.duration).count();
+        constexpr std::size_t shown = 512; // params longer than this are cut: the log is for people
+        std::string line = "audit: " + std::string(r.caller.transport) + " peer=" + std::string(r.caller.peer) +
+                           " permission=" + std::string(mi::name_of(r.caller.granted)) + " method=" +
+                           std::string(r.method) + " params=" + std::string(r.params.substr(0, shown)) +
+                           (r.params.size() > shown ? "..." : "") + " error=" + std::to_string(r.error) +
+                           " us=" + std::to_string(micros);
+        for (char& ch : line) // a peer or reply name is the client's text: no line of the log is its to make
+            if (static_cast<unsigned char>(ch) < 0x20) ch = '?';
+        core.write_log(line);
+    };
+    return o;
+}
+
 int main(int argc, char** argv) {
-    auto const config = parse(argc, argv);
+    auto config = parse(argc, argv);
     daemon_core::state core(std::vector<std::string>(argv, argv + argc), server_version(), MI_DAEMON_REVISION);
     if (config.log_level) core.set_global_level(*config.log_level);
 
-    mi::dispatcher const dispatcher(daemon_core::commands, core);
+    auto const observer = watch(core, config.audit);
+    if (config.http) config.http->on_limit = observer.on_limit;
+    if (config.fifo) config.fifo->on_limit = observer.on_limit;
+    for (auto& d : config.datagrams) d.on_limit = observer.on_limit;
+    mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core);
     using counted_type = counting_dispatcher<std::remove_cv_t<decltype(dispatcher)>>;
     counted_type const counted(dispatcher, core);
     boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts

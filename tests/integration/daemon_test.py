@@ -508,6 +508,134 @@ class HttpAccessTest(unittest.TestCase):
                 d.stop()
 
 
+class PermissionTest(unittest.TestCase):
+    """Per-credential and per-transport permissions: a read-only user runs which, ps and get_statistics and is
+    told -32003 for log_level with a level and for kill; denied calls are counted and --audit logs every call."""
+
+    def test_read_only_credentials_and_transports(self):
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_permissions_") as workdir:
+            d = Daemon(workdir, extra=["--http-user", "viewer:v1ew:read", "--http-user", "root:r00t",
+                                       "--http-token", "w-token:write", "--grant", "fifo=read", "--grant", "udp=read",
+                                       "--audit"])
+            try:
+                viewer = ["-u", "viewer:v1ew"]
+                for method, params in (("which", None), ("ps", None), ("get_statistics", {"statistics": ["all"]}),
+                                       ("log_level", None), ("uptime", None), ("help", {"mi_cmd": "kill"})):
+                    status, _, body = d.curl(opensips_request(method, params), extra=viewer)
+                    self.assertEqual(status, 200)
+                    result_of(body)
+                for method, params in (("log_level", {"level": 4}), ("kill", None), ("cache_store", ["local", "k", "v"])):
+                    status, _, body = d.curl(opensips_request(method, params), extra=viewer)
+                    error = json.loads(body)["error"]
+                    self.assertEqual((status, error["code"], error["message"]), (200, -32003, "Permission denied"))
+                    self.assertIn("this caller has 'read'", error["data"])
+                # a write token stores in the cache but cannot stop the daemon
+                token = ["-H", "Authorization: Bearer w-token"]
+                self.assertEqual(result_of(d.curl(opensips_request("cache_store", ["local", "k", "v"]), extra=token)[2]), "OK")
+                self.assertEqual(json.loads(d.curl(opensips_request("kill"), extra=token)[2])["error"]["code"], -32003)
+                # the FIFO and UDP were granted read; the UNIX socket keeps admin
+                (reply,) = d.fifo_call(opensips_request("kill"))
+                self.assertEqual(json.loads(reply)["error"]["code"], -32003)
+                (reply,) = d.udp_call(opensips_request("log_level", {"level": 1}))
+                self.assertEqual(json.loads(reply)["error"]["code"], -32003)
+                (reply,) = d.unix_call(opensips_request("log_level", {"level": 1}))
+                self.assertEqual(result_of(reply)["New global log level"], 1)
+                levels = result_of(d.curl(opensips_request("log_level"), extra=viewer)[2])["Processes"]
+                self.assertEqual({p["Log level"] for p in levels}, {1})  # only the UNIX socket's call changed it
+                stats = result_of(d.curl(opensips_request("get_statistics", {"statistics": ["denied"]}),
+                                         extra=["-u", "root:r00t"])[2])
+                self.assertEqual(stats["mi:denied"], 6)
+            finally:
+                d.stop()
+            audit = [line for line in d.output().splitlines() if "audit: " in line]
+            self.assertTrue(any("audit: http peer=127.0.0.1:" in line and " permission=read method=kill params={} "
+                                "error=-32003 us=" in line for line in audit), "\n".join(audit))
+            self.assertTrue(any(' permission=write method=cache_store params=["local","k","v"] error=0 ' in line
+                                for line in audit), "\n".join(audit))
+            self.assertTrue(any("audit: fifo peer=opensips_fifo_reply_" in line and "method=kill" in line
+                                for line in audit), "\n".join(audit))
+            self.assertTrue(any("audit: datagram peer=" in line and "method=log_level" in line and
+                                "permission=admin" in line and "error=0" in line for line in audit), "\n".join(audit))
+
+
+class LimitsTest(unittest.TestCase):
+    """Each configurable limit hit over a real transport: the transport's own error, and a counter."""
+
+    def test_limits_answer_with_the_transports_errors_and_are_counted(self):
+        import http.client
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_limits_") as workdir:
+            d = Daemon(workdir, extra=["--limit", "http.header=2048", "--limit", "http.body=4096",
+                                       "--limit", "http.read_timeout_ms=1000", "--limit", "http.requests_per_connection=3",
+                                       "--limit", "http.connections=4", "--limit", "json.params=3",
+                                       "--limit", "json.string=64", "--limit", "json.depth=8", "--limit", "json.batch=2",
+                                       "--limit", "datagram.pending=1"])
+            try:
+                request = opensips_request("uptime")
+                self.assertEqual(d.curl(request, extra=["-H", "X-Pad: " + "a" * 4000])[0], 431)
+                self.assertEqual(d.curl(request + " " * 5000)[0], 413)
+                body = json.loads(d.curl(opensips_request("cache_store", ["local", "k", "v", "w"]))[2])
+                self.assertEqual(body["error"]["data"], "Too many parameters")
+                body = json.loads(d.curl(opensips_request("cache_store", ["local", "k", "v" * 65]))[2])
+                self.assertEqual(body["error"]["data"], "A string in the parameters is too long")
+                self.assertEqual(json.loads(d.curl("[" * 9 + "]" * 9)[2])["error"]["code"], -32700)
+                batch = "[" + ",".join([opensips_request("uptime")] * 3) + "]"
+                self.assertEqual(json.loads(d.curl(batch)[2])["error"]["data"], "Batch too large")
+                self.assertEqual(json.loads(d.curl(opensips_request("uptime", {"x": 1e400}).replace("inf", "1e400")
+                                                   .replace("Infinity", "1e400"))[2])["error"]["code"], -32700)
+
+                # a client that sends a byte a second is cut off by the whole-request deadline
+                started = time.monotonic()
+                with socket.create_connection(("127.0.0.1", d.http_port), timeout=5) as slow:
+                    data = b""
+                    for byte in ("POST /mi HTTP/1.1\r\nContent-Type: application/json\r\n").encode():
+                        try:
+                            slow.sendall(bytes([byte]))
+                        except OSError:
+                            break
+                        readable, _, _ = select.select([slow], [], [], 1.0)
+                        if readable:
+                            data = slow.recv(4096)
+                            break
+                    self.assertTrue(data.startswith(b"HTTP/1.1 408"), data)
+                self.assertLess(time.monotonic() - started, 3.5)
+
+                # three requests per connection, then the server closes it
+                connection = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=5)
+                for i in range(3):
+                    connection.request("POST", "/mi", request, {"Content-Type": "application/json"})
+                    response = connection.getresponse()
+                    response.read()
+                    self.assertEqual(response.getheader("Connection", "keep-alive").lower(),
+                                     "close" if i == 2 else "keep-alive")
+                connection.close()
+
+                # four connections at most: the fifth is told 503
+                held = [socket.create_connection(("127.0.0.1", d.http_port), timeout=5) for _ in range(4)]
+                time.sleep(0.2)
+                with socket.create_connection(("127.0.0.1", d.http_port), timeout=5) as fifth:
+                    self.assertTrue(fifth.recv(4096).startswith(b"HTTP/1.1 503"))
+                for h in held:
+                    h.close()
+
+                # one datagram request pending at most: the second is 500 Internal error
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as waiting:
+                    waiting.settimeout(5)
+                    waiting.sendto(opensips_request("async_echo", {"text": "t", "delay_ms": "600"}).encode(),
+                                   ("127.0.0.1", d.udp_port))
+                    self.assertEqual(result_of(waiting.recvfrom(65535)[0].decode()), "working")
+                    (refused,) = d.udp_call(opensips_request("uptime"))
+                    self.assertEqual(refused, "500 Internal error")
+                    self.assertEqual(result_of(waiting.recvfrom(65535)[0].decode()), "t")
+
+                time.sleep(0.3)  # the 503'd connection's report may come a moment after its answer
+                stats = result_of(d.unix_call(opensips_request("get_statistics", {"statistics": ["mi:"]}))[0])
+                for name in ("header", "body", "params", "string", "depth", "batch", "timeout",
+                             "requests_per_connection", "connections", "queue"):
+                    self.assertGreaterEqual(stats["mi:limit_" + name], 1, name)
+            finally:
+                d.stop()
+
+
 class LoadTest(unittest.TestCase):
     """16 concurrent clients, 2,000 requests each, 4 on each transport: every reply matches its request by id
     and content, nothing is lost, and the daemon's statistics agree with the count."""
