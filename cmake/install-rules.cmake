@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSL-1.0
-# Install and package-config rules: find_package(mi) gives mi::mi (and mi::xmlrpc when built with expat).
+# Install and package-config rules: find_package(mi) gives mi::mi (and mi::xmlrpc when built with expat,
+# mi::https when built with OpenSSL).
 # Included from the top-level CMakeLists.txt when MI_INSTALL is ON.
 
 include(GNUInstallDirs)
@@ -19,7 +20,11 @@ set(_mi_exported mi)
 set(MI_CONFIG_DEPENDENCIES "")
 if(TARGET mi_xmlrpc)
     list(APPEND _mi_exported mi_xmlrpc)
-    set(MI_CONFIG_DEPENDENCIES "find_dependency(EXPAT)")
+    string(APPEND MI_CONFIG_DEPENDENCIES "find_dependency(EXPAT)\n")
+endif()
+if(TARGET mi_https)
+    list(APPEND _mi_exported mi_https)
+    string(APPEND MI_CONFIG_DEPENDENCIES "find_dependency(OpenSSL)\n")
 endif()
 install(TARGETS ${_mi_exported}
     EXPORT mi-targets)

@@ -6,11 +6,12 @@
 //
 //   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...
 //             [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
-//             [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
+//             [--tls-cert FILE --tls-key FILE] [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
 //             [--async-timeout MS] [--threads N] [--log-level N]
 //
 // PERMISSION is read, write or admin (the default): what a credential, or anyone reaching a transport without
 // one, may do. --audit logs every call (transport, peer, permission, method, params, outcome, duration).
+// --tls-cert and --tls-key (PEM files) make the HTTP port speak HTTPS (TLS 1.2 and later).
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
@@ -21,6 +22,7 @@
 #include <mi/transport/fifo.hpp>
 #include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
+#include <mi/transport/https.hpp>
 #include <mi/transport/xmlrpc.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -43,7 +45,8 @@ namespace {
 constexpr char const* usage =
     "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...\n"
     "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
-    "                 [--grant http|fifo|udp|unix=PERMISSION]... [--limit NAME=VALUE]... [--audit]\n"
+    "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
+    "                 [--limit NAME=VALUE]... [--audit]\n"
     "                 [--async-timeout MS] [--threads N] [--log-level N]\n"
     "PERMISSION: read, write or admin (the default). Limits (defaults in brackets):\n"
     "  json.batch [100] json.depth [32] json.params [64] json.string [65536]\n"
@@ -58,6 +61,7 @@ struct configuration {
     std::optional<mi::fifo::options> fifo;
     std::vector<mi::datagram::options> datagrams;
     mi::limits limits;
+    std::optional<std::pair<std::string, std::string>> tls; // certificate chain and key files
     std::size_t threads = 1;
     std::optional<int> log_level;
     bool audit = false;
@@ -135,6 +139,7 @@ configuration parse(int argc, char** argv) {
     std::vector<std::pair<std::string, mi::permission>> grants;
     std::optional<std::string> reply_dir;
     std::optional<std::chrono::milliseconds> async_timeout;
+    std::optional<std::string> tls_cert, tls_key;
     mi::http::access access;
     auto value = [&](int& i, char const* fallback) -> std::string {
         if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") return argv[++i];
@@ -165,6 +170,10 @@ configuration parse(int argc, char** argv) {
             if (option == "--limit") limits.emplace_back(name, number(text, name));
             else if (auto p = permission_named(text)) grants.emplace_back(name, *p);
             else fail("--grant takes TRANSPORT=read|write|admin");
+        } else if (option == "--tls-cert") {
+            tls_cert = value(i, nullptr);
+        } else if (option == "--tls-key") {
+            tls_key = value(i, nullptr);
         } else if (option == "--audit") {
             c.audit = true;
         } else if (option == "--html") {
@@ -218,6 +227,11 @@ configuration parse(int argc, char** argv) {
         if (c.http) c.http->async_timeout = *async_timeout;
         if (c.fifo) c.fifo->async_timeout = *async_timeout;
         for (auto& d : c.datagrams) d.async_timeout = *async_timeout;
+    }
+    if (tls_cert || tls_key) {
+        if (!tls_cert || !tls_key) fail("--tls-cert and --tls-key go together");
+        if (!c.http) fail("--tls-cert and --tls-key need --http");
+        c.tls.emplace(*tls_cert, *tls_key);
     }
     for (auto const& [transport, granted] : grants) {
         bool applied = false;
@@ -297,9 +311,13 @@ int main(int argc, char** argv) {
     counted_type const counted(dispatcher, core);
     boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
 
-    using http_server = mi::http::server<counted_type, mi::http::optional_endpoint<mi::html::page>,
-                                         mi::http::optional_endpoint<mi::xmlrpc::endpoint>>;
+    using html_endpoint = mi::http::optional_endpoint<mi::html::page>;
+    using xmlrpc_endpoint = mi::http::optional_endpoint<mi::xmlrpc::endpoint>;
+    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint>;
+    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint>;
     std::unique_ptr<http_server> http;
+    std::unique_ptr<https_server> https;
+    std::optional<boost::asio::ssl::context> tls;
     std::unique_ptr<mi::fifo::server<counted_type>> fifo;
     std::vector<std::unique_ptr<mi::datagram::server<counted_type>>> datagrams;
     try {
@@ -308,10 +326,24 @@ int main(int argc, char** argv) {
             if (config.html) html = mi::html::page(dispatcher.schema(), *config.html);
             mi::http::optional_endpoint<mi::xmlrpc::endpoint> xmlrpc;
             if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
-            http = std::make_unique<http_server>(io, counted, *config.http, std::move(html), std::move(xmlrpc));
-            http->start();
-            auto const where = "http://" + config.http->address + ":" + std::to_string(http->local_endpoint().port());
-            if (!http->local_endpoint().address().is_loopback() && config.http->access.open())
+            boost::asio::ip::tcp::endpoint bound;
+            if (config.tls) {
+                tls.emplace(boost::asio::ssl::context::tls_server);
+                tls->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
+                                 boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
+                                 boost::asio::ssl::context::no_tlsv1_1);
+                tls->use_certificate_chain_file(config.tls->first);
+                tls->use_private_key_file(config.tls->second, boost::asio::ssl::context::pem);
+                https = std::make_unique<https_server>(io, *tls, counted, *config.http, std::move(html), std::move(xmlrpc));
+                https->start();
+                bound = https->local_endpoint();
+            } else {
+                http = std::make_unique<http_server>(io, counted, *config.http, std::move(html), std::move(xmlrpc));
+                http->start();
+                bound = http->local_endpoint();
+            }
+            auto const where = (tls ? "https://" : "http://") + config.http->address + ":" + std::to_string(bound.port());
+            if (!bound.address().is_loopback() && config.http->access.open())
                 core.log(daemon_core::warning, "HTTP listens on " + config.http->address +
                                                    " without authentication: anyone who reaches it can run every "
                                                    "command; add --http-user or --http-token");
@@ -337,6 +369,7 @@ int main(int argc, char** argv) {
     auto shutdown = [&] {
         core.log(daemon_core::notice, "stopping");
         if (http) http->stop();
+        if (https) https->stop();
         if (fifo) fifo->stop();
         for (auto& d : datagrams) d->stop();
         io.stop();

@@ -558,6 +558,47 @@ class PermissionTest(unittest.TestCase):
                                 "permission=admin" in line and "error=0" in line for line in audit), "\n".join(audit))
 
 
+class TlsTest(unittest.TestCase):
+    """--tls-cert and --tls-key: the HTTP port speaks HTTPS, with a self-signed certificate made for this run;
+    curl and python's ssl module verify it; a client speaking plain HTTP gets nothing."""
+
+    def test_https_with_curl_and_python(self):
+        import http.client
+        import ssl
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_tls_") as workdir:
+            cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", key, "-out", cert], check=True, capture_output=True)
+            d = Daemon(workdir, extra=["--tls-cert", cert, "--tls-key", key, "--http-user", "ops:pw:read"])
+            try:
+                url = f"https://127.0.0.1:{d.http_port}/mi"
+                out = subprocess.run(["curl", "-s", "--cacert", cert, "-u", "ops:pw", "-H", "Content-Type: application/json",
+                                      "--data-binary", opensips_request("uptime"), "--max-time", "10", url],
+                                     capture_output=True, text=True, check=True).stdout
+                self.assertIn("Up time", result_of(out))
+                # no --cacert: curl refuses the self-signed certificate (exit 60)
+                refused = subprocess.run(["curl", "-s", "--max-time", "10", "-d", "{}", url], capture_output=True)
+                self.assertEqual(refused.returncode, 60)
+
+                context = ssl.create_default_context(cafile=cert)
+                connection = http.client.HTTPSConnection("127.0.0.1", d.http_port, context=context, timeout=10)
+                import base64
+                auth = "Basic " + base64.b64encode(b"ops:pw").decode()
+                connection.request("POST", "/mi", opensips_request("kill"),
+                                   {"Content-Type": "application/json", "Authorization": auth})
+                body = json.loads(connection.getresponse().read())
+                self.assertEqual(body["error"]["code"], -32003)  # a read-only user, over TLS too
+                connection.close()
+
+                plain = subprocess.run(["curl", "-s", "--max-time", "5", "-d", "{}",
+                                        f"http://127.0.0.1:{d.http_port}/mi"], capture_output=True)
+                self.assertNotEqual(plain.returncode, 0)
+                self.assertIsNone(d.process.poll())
+            finally:
+                d.stop()
+
+
 class LimitsTest(unittest.TestCase):
     """Each configurable limit hit over a real transport: the transport's own error, and a counter."""
 

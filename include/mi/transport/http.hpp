@@ -366,16 +366,33 @@ inline dispatch_mark const*& innermost_dispatch() noexcept {
     return top;
 }
 
+// How a connection's bytes travel: plain TCP here; TLS in <mi/transport/https.hpp>. A layer wraps an accepted
+// socket into the stream sessions read and write, opens it (a TLS handshake), and gives back the socket for
+// what only TCP does (shutdown, cancel, close).
+struct plain_layer {
+    using stream_type = boost::asio::ip::tcp::socket;
+    stream_type wrap(boost::asio::ip::tcp::socket socket) const { return socket; }
+    static boost::asio::ip::tcp::socket& lowest(stream_type& s) noexcept { return s; }
+    template <class Handler>
+    static void open(stream_type&, Handler&& done) {
+        std::forward<Handler>(done)(boost::system::error_code{});
+    }
+};
+
 // What every part of one server shares, kept alive by whichever part goes last. Once stopped, nothing calls the
 // dispatcher again and no answer is posted to the io_context, so that the dispatcher and the io_context may go
 // as soon as `server::stop()` has returned, whatever asynchronous commands still hold a handle.
-template <class Dispatcher, class... Extra>
+template <class Layer, class Dispatcher, class... Extra>
 class hub {
 public:
-    hub(Dispatcher const& dispatcher, options o, Extra... extra)
-        : dispatcher_(dispatcher), options_(std::move(o)), endpoints_(json_rpc(options_.root), std::move(extra)...),
+    using layer_type = Layer;
+
+    hub(Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
+        : layer_(std::move(layer)), dispatcher_(dispatcher), options_(std::move(o)),
+          endpoints_(json_rpc(options_.root), std::move(extra)...),
           gate_(options_.access, options_.granted) {}
 
+    Layer const& layer() const noexcept { return layer_; }
     options const& settings() const noexcept { return options_; }
     endpoints<Extra...> const& routes() const noexcept { return endpoints_; }
     gatekeeper const& gate() const noexcept { return gate_; }
@@ -461,6 +478,7 @@ public:
     }
 
 private:
+    Layer layer_;
     Dispatcher const& dispatcher_;
     options options_;
     endpoints<Extra...> endpoints_;
@@ -490,16 +508,25 @@ class session final : public connection, public std::enable_shared_from_this<ses
 
 public:
     session(std::shared_ptr<Hub> h, tcp::socket socket)
-        : hub_(std::move(h)), socket_(std::move(socket)), executor_(socket_.get_executor()), timer_(executor_) {
+        : hub_(std::move(h)), stream_(hub_->layer().wrap(std::move(socket))), executor_(lowest().get_executor()),
+          timer_(executor_) {
         error_code ec;
-        auto const peer = socket_.remote_endpoint(ec);
+        auto const peer = lowest().remote_endpoint(ec);
         if (!ec) peer_ = endpoint_text(peer);
     }
 
     tcp::socket::executor_type const& executor() const noexcept { return executor_; }
 
+    // Opens the stream (a TLS handshake, under the read timeout), then reads the first request.
     void start() {
-        boost::asio::post(executor(), [self = this->shared_from_this()] { self->read_next(); });
+        boost::asio::post(executor(), [self = this->shared_from_this()] {
+            self->arm(self->settings().read_timeout); // the idle phase: its deadline closes the connection
+            Hub::layer_type::open(self->stream_, [self](error_code ec) {
+                if (self->phase_ == phase::closed) return;
+                if (ec) return self->close();
+                self->read_next();
+            });
+        });
     }
 
     void shut() override {
@@ -548,6 +575,8 @@ private:
 
     context caller() const noexcept { return {"http", peer_, granted_}; }
 
+    tcp::socket& lowest() noexcept { return Hub::layer_type::lowest(stream_); }
+
     void read_next() {
         if (phase_ == phase::closed) return;
         parser_.emplace();
@@ -559,7 +588,7 @@ private:
         // Wait for the first byte under the idle timeout; the read timeout starts with the request.
         phase_ = phase::idle;
         arm(settings().idle_timeout);
-        socket_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+        stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](error_code ec, std::size_t n) {
             if (self->phase_ == phase::closed) return;
             if (ec) return self->close();
             self->buffer_.commit(n);
@@ -570,7 +599,7 @@ private:
     void read_header() {
         phase_ = phase::reading;
         arm(settings().read_timeout);
-        beast_http::async_read_header(socket_, buffer_, *parser_,
+        beast_http::async_read_header(stream_, buffer_, *parser_,
                                       [self = this->shared_from_this()](error_code ec, std::size_t) {
                                           if (self->phase_ == phase::closed) return;
                                           if (ec) return self->read_failed(ec);
@@ -585,7 +614,7 @@ private:
             boost::beast::iequals(request[beast_http::field::expect], "100-continue")) {
             // curl sends this for larger bodies and otherwise waits a second before sending the body.
             static constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
-            return boost::asio::async_write(socket_, boost::asio::buffer(continue_100.data(), continue_100.size()),
+            return boost::asio::async_write(stream_, boost::asio::buffer(continue_100.data(), continue_100.size()),
                                             [self = this->shared_from_this()](error_code ec, std::size_t) {
                                                 if (self->phase_ == phase::closed) return;
                                                 if (ec) return self->read_failed(ec);
@@ -602,7 +631,7 @@ private:
             self->disarm();
             self->on_request();
         };
-        beast_http::async_read(socket_, buffer_, *parser_, std::move(on_read));
+        beast_http::async_read(stream_, buffer_, *parser_, std::move(on_read));
     }
 
     // The stream's position is unknown after any of these, so every answer here closes the connection.
@@ -697,8 +726,8 @@ private:
             // Cancel alone may miss a composed read between two of its reads; a shut receive side ends it at once.
             timed_out_ = true;
             error_code ec;
-            socket_.shutdown(tcp::socket::shutdown_receive, ec);
-            socket_.cancel(ec);
+            lowest().shutdown(tcp::socket::shutdown_receive, ec);
+            lowest().cancel(ec);
             return;
         }
         case phase::answering:
@@ -730,7 +759,7 @@ private:
         response_.prepare_payload();
         if (head) response_.body().clear(); // a HEAD response keeps its Content-Length but carries no body
         response_.keep_alive(keep_alive_ && !close_after);
-        beast_http::async_write(socket_, response_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+        beast_http::async_write(stream_, response_, [self = this->shared_from_this()](error_code ec, std::size_t) {
             if (self->phase_ == phase::closed) return;
             if (ec) return self->close();
             if (!self->response_.keep_alive()) return self->linger();
@@ -744,7 +773,7 @@ private:
     void linger() {
         phase_ = phase::lingering;
         error_code ec;
-        socket_.shutdown(tcp::socket::shutdown_send, ec);
+        lowest().shutdown(tcp::socket::shutdown_send, ec);
         arm(std::min<std::chrono::milliseconds>(settings().read_timeout, std::chrono::seconds(1)));
         drain();
     }
@@ -755,7 +784,7 @@ private:
             if (ec) return self->close();
             self->drain();
         };
-        socket_.async_read_some(boost::asio::buffer(discard_), std::move(on_read));
+        lowest().async_read_some(boost::asio::buffer(discard_), std::move(on_read)); // raw bytes: only discarded
     }
 
     void close() {
@@ -766,12 +795,12 @@ private:
         waiting_ = false;
         timer_.cancel();
         error_code ec;
-        socket_.shutdown(tcp::socket::shutdown_both, ec);
-        socket_.close(ec);
+        lowest().shutdown(tcp::socket::shutdown_both, ec);
+        lowest().close(ec);
     }
 
     std::shared_ptr<Hub> hub_;
-    tcp::socket socket_;
+    typename Hub::layer_type::stream_type stream_;
     tcp::socket::executor_type const executor_; // the strand; a copy, read by hub::deliver from other threads
     boost::asio::steady_timer timer_;
     boost::beast::flat_buffer buffer_;
@@ -874,8 +903,12 @@ private:
 /** JSON-RPC over HTTP/1.0 and 1.1 (spec 6.3): `POST /root` with a JSON body, answered 200 with the JSON-RPC
     response, 202 for a notification, 500 when a command fails or an asynchronous one does not answer within
     `options::async_timeout`, and httpd's 400/405/406 for what is not a JSON-RPC call; 413 for a body over
-    `options::body_limit`, 408 when a request does not arrive within `options::read_timeout`. Connections are
-    kept alive as the client asks.
+    `options::body_limit`, 431 for headers over `options::header_limit`, 408 when a request does not arrive
+    within `options::read_timeout`, 503 to a connection beyond `options::max_connections`, 401 without the
+    credentials `options::access` asks for. Connections are kept alive as the client asks, for at most
+    `options::max_requests_per_connection` requests.
+
+    `basic_server` is the server over any layer: `server` (plain TCP, below) and `mi::https::server` (TLS).
 
     Other endpoints (`mi::http::endpoint`s: `mi::html::page`, `mi::xmlrpc::endpoint`) may share the port under
     roots of their own; a request goes to the endpoint with the longest root its path is under.
@@ -890,22 +923,22 @@ private:
 
     @tparam Dispatcher an `mi::dispatcher` (anything with its `async_call`); it must outlive the server.
     @tparam Extra endpoints served besides JSON-RPC, each under its own root. */
-template <class Dispatcher, endpoint... Extra>
+template <class Layer, class Dispatcher, endpoint... Extra>
     requires mi::transport::async_dispatcher<Dispatcher>
-class server {
-    using hub_type = detail::hub<Dispatcher, Extra...>;
+class basic_server {
+    using hub_type = detail::hub<Layer, Dispatcher, Extra...>;
 
 public:
     /** Prepares a server; nothing is bound until `start`.
         @throws std::invalid_argument when two endpoints (JSON-RPC's is `options::root`) have one root. */
-    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {}, Extra... extra)
-        : io_(io), hub_(std::make_shared<hub_type>(dispatcher, std::move(o), std::move(extra)...)) {}
+    basic_server(boost::asio::io_context& io, Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
+        : io_(io), hub_(std::make_shared<hub_type>(std::move(layer), dispatcher, std::move(o), std::move(extra)...)) {}
 
-    server(server const&) = delete;
-    server& operator=(server const&) = delete;
+    basic_server(basic_server const&) = delete;
+    basic_server& operator=(basic_server const&) = delete;
 
     /** Stops (see `stop`). */
-    ~server() { stop(); }
+    ~basic_server() { stop(); }
 
     /** Binds, listens and starts accepting.
         @par Exception Safety
@@ -940,6 +973,18 @@ private:
     std::shared_ptr<hub_type> hub_;
     std::shared_ptr<detail::listener<hub_type>> listener_;
     boost::asio::ip::tcp::endpoint endpoint_;
+};
+
+/** The HTTP server over plain TCP; <mi/transport/https.hpp> has the same over TLS. */
+template <class Dispatcher, endpoint... Extra>
+    requires mi::transport::async_dispatcher<Dispatcher>
+class server : public basic_server<detail::plain_layer, Dispatcher, Extra...> {
+public:
+    /** Prepares a server; nothing is bound until `start`.
+        @throws std::invalid_argument when two endpoints (JSON-RPC's is `options::root`) have one root. */
+    server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o = {}, Extra... extra)
+        : basic_server<detail::plain_layer, Dispatcher, Extra...>(io, detail::plain_layer{}, dispatcher, std::move(o),
+                                                                  std::move(extra)...) {}
 };
 
 } // namespace mi::http
