@@ -424,6 +424,23 @@ BOOST_FIXTURE_TEST_CASE(unix_socket_mode_owner_and_stale_files, fixture) {
     BOOST_TEST(std::filesystem::is_symlink(path));
 }
 
+BOOST_FIXTURE_TEST_CASE(unix_socket_of_a_running_server_is_not_taken_over, fixture) {
+    std::string const path = dir.path + "/mi.sock";
+    mi::datagram::options o;
+    o.socket = path;
+    start(o);
+    mi::datagram::server<dispatcher_type> second(loop.context(), dispatcher, o);
+    try {
+        second.start();
+        BOOST_FAIL("a second server took over a socket in use");
+    } catch (std::system_error const& e) {
+        BOOST_TEST(std::string(e.what()).find("is in use by a running process; not removing it") != std::string::npos,
+                   e.what());
+    }
+    std::string const own = dir.path + "/client.sock";
+    BOOST_TEST(text(unix_client(path, own).call(python_request("echo", R"({"text": "first"})"))) == result(R"("first")"));
+}
+
 BOOST_FIXTURE_TEST_CASE(no_descriptor_is_left_open, fixture) {
     auto const open_fds = [] {
         return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"), {}));

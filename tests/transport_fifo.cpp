@@ -237,6 +237,18 @@ BOOST_FIXTURE_TEST_CASE(a_stale_fifo_is_replaced_but_a_file_or_symlink_is_left_a
     BOOST_TEST(exists(target));
 }
 
+BOOST_FIXTURE_TEST_CASE(the_fifo_of_a_running_server_is_not_taken_over, fixture) {
+    mi::fifo::server<dispatcher_type> second(loop.context(), dispatcher, options());
+    try {
+        second.start();
+        BOOST_FAIL("a second server took over a FIFO in use");
+    } catch (std::system_error const& e) {
+        BOOST_TEST(std::string(e.what()).find("is in use by a running process; not removing it") != std::string::npos,
+                   e.what());
+    }
+    BOOST_TEST(text(call("r", python_request("echo", R"({"text": "first"})"))) == result(R"("first")"));
+}
+
 BOOST_FIXTURE_TEST_CASE(the_fifo_is_recreated_after_it_is_removed, fixture) {
     auto o = options();
     o.check_interval = 100ms;

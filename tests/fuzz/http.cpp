@@ -251,22 +251,24 @@ void check_gate(std::string_view authorization, std::string_view input) {
     auto const colon = authorization.find(':');
     std::size_t const cut = colon == std::string_view::npos ? authorization.size() / 2 : colon;
     mi::http::access a;
-    a.users.push_back({std::string(authorization.substr(0, cut)), std::string(authorization.substr(cut))});
-    a.tokens.emplace_back(authorization);
-    mi::http::detail::gatekeeper const gate(a);
+    a.users.push_back({std::string(authorization.substr(0, cut)), std::string(authorization.substr(cut)),
+                       mi::permission::read});
+    a.tokens.emplace_back(std::string(authorization), mi::permission::write);
+    mi::http::detail::gatekeeper const gate(a, mi::permission::admin);
     if (gate.open()) violated("a gatekeeper with a user and a token is open", input, {});
     std::string const basic = "Basic " + plain_base64(a.users[0].name + ':' + a.users[0].password);
     std::string const bearer = "bEARER  " + std::string(authorization);
-    if (!gate.admits(basic)) violated("the user's own Basic credentials are refused", input, basic);
+    if (gate.admits(basic) != mi::permission::read) violated("the user's own Basic credentials are refused", input, basic);
     if (!authorization.empty() && authorization.front() != ' ' && !gate.admits(bearer)) violated("the token is refused", input, bearer);
     // The header as sent: the scheme up to the first space, then the credentials after any spaces.
-    bool expected = false;
+    // The first credential that matches grants its permission: the user's (read) before the token's (write).
+    std::optional<mi::permission> expected;
     if (auto const space = authorization.find(' '); space != std::string_view::npos) {
         std::string_view const scheme = authorization.substr(0, space);
         std::string_view credentials = authorization.substr(space + 1);
         while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
-        expected = (iequal(scheme, "basic") && credentials == basic.substr(6)) ||
-                   (iequal(scheme, "bearer") && credentials == authorization);
+        if (iequal(scheme, "basic") && credentials == basic.substr(6)) expected = mi::permission::read;
+        else if (iequal(scheme, "bearer") && credentials == authorization) expected = mi::permission::write;
     }
     if (gate.admits(authorization) != expected) violated("the gatekeeper decides otherwise than the header says", input, authorization);
 }

@@ -67,6 +67,17 @@ using mi::transport::detail::file_id;
 inline constexpr std::string_view parse_error_text = "400 Parse_error";
 inline constexpr std::string_view internal_error_text = "500 Internal error";
 
+/** Spec 6.2's rule for what a datagram is: a JSON text whole, or else it is answered `parse_error_text`. */
+inline bool is_request(std::string_view datagram) { return scan_json(datagram).status == json_scan::state::complete; }
+
+/** The datagram an answer goes back as: none for a notification; `internal_error_text` for a failed answer
+    or one longer than `buffer_size - 1` bytes (spec 6.2), never a truncated one. */
+inline std::optional<std::string_view> reply_to(answer const& a, std::size_t buffer_size) noexcept {
+    if (a.kind == answer_kind::final && a.text.empty()) return std::nullopt;
+    if (a.kind == answer_kind::failed || a.text.size() >= buffer_size) return internal_error_text;
+    return a.text;
+}
+
 struct udp_address {
     std::string host;
     std::string port;
@@ -179,10 +190,12 @@ private:
             file_ = mi::transport::detail::id_of(st);
             if (owner.any() && ::fchownat(AT_FDCWD, path.c_str(), owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) != 0)
                 throw_errno(errno, "mi::datagram: chown " + path);
-            // chmod follows symlinks: check first that the path still names our socket
+            // a socket file has no descriptor to fchmod: check that the path still names ours, and never follow a
+            // symlink put there since
             if (::lstat(path.c_str(), &st) != 0 || mi::transport::detail::id_of(st) != *file_)
                 throw_errno(EEXIST, "mi::datagram: " + path + " was replaced while being created");
-            if (::chmod(path.c_str(), mi::transport::detail::effective_mode(options_.mode)) != 0)
+            if (::fchmodat(AT_FDCWD, path.c_str(), mi::transport::detail::effective_mode(options_.mode),
+                           AT_SYMLINK_NOFOLLOW) != 0)
                 throw_errno(errno, "mi::datagram: chmod " + path);
         } catch (...) {
             boost::system::error_code ignored;
@@ -215,7 +228,7 @@ private:
 
     void handle(std::string const& text, endpoint_type const& peer) {
         // Spec 6.2: text that is not JSON gets the plain-text 400, not the dispatcher's -32700.
-        if (scan_json(text).status != json_scan::state::complete) return send(peer, parse_error_text);
+        if (!is_request(text)) return send(peer, parse_error_text);
         std::string const name = describe(peer);
         mi::context const caller{"datagram", name, options_.granted};
         if (pending_.fetch_add(1) >= options_.max_pending) {
@@ -304,9 +317,7 @@ private:
             --pending_;
             if (registered) forget(call);
         }
-        if (a.kind == answer_kind::final && a.text.empty()) return; // a notification: nothing is sent
-        bool const fits = a.text.size() < options_.buffer_size;   // spec 6.2: at most buffer_size - 1 bytes
-        send(peer, a.kind == answer_kind::failed || !fits ? internal_error_text : a.text);
+        if (auto const reply = reply_to(a, options_.buffer_size)) send(peer, *reply);
     }
 
     void send(endpoint_type const& peer, std::string_view text) {

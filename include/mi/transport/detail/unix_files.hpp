@@ -9,6 +9,7 @@
 #include <mi/async.hpp>
 #include <mi/context.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
@@ -20,11 +21,14 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace mi::transport {
@@ -88,9 +92,31 @@ inline owner resolve_owner(std::optional<std::string> const& user, std::optional
 // Spec 6.1/6.2: mode 0 is refused and becomes 0600.
 inline mode_t effective_mode(unsigned mode) noexcept { return mode == 0 ? 0600 : static_cast<mode_t>(mode & 0777); }
 
-// Removes what a previous run left at `path`, but only a FIFO or a socket: a regular file, a directory or a
+// Whether a FIFO or socket at `path` is what a process that died left behind: a FIFO nobody reads (opening it to
+// write without blocking fails with ENXIO), a socket nobody is bound to (connecting is refused). 0 when stale,
+// else why not: EADDRINUSE when a live process serves it, or the errno that kept us from finding out.
+inline int staleness(std::string const& path, mode_t type) noexcept {
+    if (S_ISFIFO(type)) {
+        int const fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) return ::close(fd), EADDRINUSE;
+        return errno == ENXIO ? 0 : errno;
+    }
+    sockaddr_un address{};
+    if (path.size() >= sizeof address.sun_path) return ENAMETOOLONG;
+    address.sun_family = AF_UNIX;
+    std::copy(path.begin(), path.end(), address.sun_path);
+    int const fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno;
+    int const connected = ::connect(fd, reinterpret_cast<sockaddr const*>(&address), sizeof address);
+    int const error = connected == 0 ? EADDRINUSE : errno == ECONNREFUSED ? 0 : errno;
+    ::close(fd);
+    return error;
+}
+
+// Removes what a previous run left at `path`, but only a stale FIFO or socket: a regular file, a directory or a
 // symlink there is someone else's (lstat does not follow the link), and a daemon started with a mistyped path
-// must not delete it.
+// must not delete it; a FIFO or socket still served is another running daemon's, which a second instance
+// started by mistake must not take over.
 inline void remove_stale(std::string const& path, std::string_view who) {
     struct stat st{};
     if (::lstat(path.c_str(), &st) != 0) {
@@ -99,6 +125,11 @@ inline void remove_stale(std::string const& path, std::string_view who) {
     }
     if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
         throw_errno(EEXIST, std::string(who) + ": " + path + " exists and is not a FIFO or socket; not removing it");
+    if (int const error = staleness(path, st.st_mode)) {
+        throw_errno(error, std::string(who) + ": " + path +
+                               (error == EADDRINUSE ? " is in use by a running process; not removing it"
+                                                    : " may be in use (cannot check); not removing it"));
+    }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno(errno, std::string(who) + ": removing " + path);
 }
 
