@@ -11,7 +11,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-all_targets=(dispatcher framing xmlrpc http)
+all_targets=(dispatcher framing datagram xmlrpc http)
 
 seconds=60
 if [ "$#" -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
