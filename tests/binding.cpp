@@ -8,6 +8,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "described_types.hpp"
 #include "support.hpp"
 
 #include <mi/mi.hpp>
@@ -33,15 +34,8 @@ T identity(T v) {
     return v;
 }
 
-enum class level { error, warning, notice };
-BOOST_DESCRIBE_ENUM(level, error, warning, notice)
-
-struct point {
-    int x = 0;
-    int y = 0;
-    std::optional<std::string> label;
-};
-BOOST_DESCRIBE_STRUCT(point, (), (x, y, label))
+using mi_test::level;
+using mi_test::point;
 
 std::size_t view_size(std::string_view s) { return s.size(); }
 std::string kind_of(boost::json::value const& v) { return std::string(boost::json::to_string(v.kind())); }

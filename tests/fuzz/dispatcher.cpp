@@ -11,6 +11,8 @@
 #include <mi/framing.hpp>
 #include <mi/mi.hpp>
 
+#include "../described_types.hpp"
+
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/json/parse.hpp>
@@ -37,15 +39,8 @@ namespace {
 
 // --- types --------------------------------------------------------------------------------------------------
 
-enum class level { error, warning, notice };
-BOOST_DESCRIBE_ENUM(level, error, warning, notice)
-
-struct point {
-    int x = 0;
-    int y = 0;
-    std::optional<std::string> label;
-};
-BOOST_DESCRIBE_STRUCT(point, (), (x, y, label))
+using mi_test::level;
+using mi_test::point;
 
 struct named_thing {
     std::string name;

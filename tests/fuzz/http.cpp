@@ -24,6 +24,8 @@
 
 #include <mi/mi.hpp>
 
+#include "../described_types.hpp"
+
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/json/parse.hpp>
@@ -51,15 +53,8 @@ namespace http = boost::beast::http;
 
 // --- commands whose schemas give the page every kind of form field --------------------------------------------
 
-enum class level { error, warning, notice };
-BOOST_DESCRIBE_ENUM(level, error, warning, notice)
-
-struct point {
-    int x = 0;
-    int y = 0;
-    std::optional<std::string> label;
-};
-BOOST_DESCRIBE_STRUCT(point, (), (x, y, label))
+using mi_test::level;
+using mi_test::point;
 
 std::string echo(std::string text) { return text; }
 boost::json::value echo_json(boost::json::value v) { return v; }

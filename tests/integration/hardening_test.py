@@ -86,13 +86,6 @@ class Daemon(daemon_test.Daemon):
                 raise RuntimeError("mi_daemon exited: " + self.output())
             time.sleep(0.2)
 
-    def output(self):
-        if self.log.closed:
-            return self.final_output
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
     def kill(self):
         """SIGKILL by pid, and the exit reaped."""
         if self.process.poll() is None:

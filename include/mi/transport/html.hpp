@@ -207,7 +207,7 @@ class page {
 public:
     explicit page(introspection const& schema, options o = {})
         : schema_(&schema), root_(mi::http::detail::trim_root(o.root)), post_forms_(o.post_forms),
-          ungrouped_(std::move(o.ungrouped)), since_(std::chrono::system_clock::now()) {}
+          ungrouped_(std::move(o.ungrouped)), modules_(module_names()), since_(std::chrono::system_clock::now()) {}
 
     std::string_view root() const noexcept { return root_; }
     static constexpr std::string_view name() noexcept { return "the HTML page"; }
@@ -277,10 +277,11 @@ private:
         return c.module.empty() ? std::string_view(ungrouped_) : c.module;
     }
 
-    std::vector<std::string_view> modules() const {
-        std::vector<std::string_view> names;
+    // Owned strings: a view of ungrouped_ would dangle once the page is moved.
+    std::vector<std::string> module_names() const {
+        std::vector<std::string> names;
         for (auto const& c : schema_->commands())
-            if (std::find(names.begin(), names.end(), module_of(c)) == names.end()) names.push_back(module_of(c));
+            if (std::find(names.begin(), names.end(), module_of(c)) == names.end()) names.emplace_back(module_of(c));
         return names;
     }
 
@@ -293,8 +294,7 @@ private:
         if (path.empty()) return location{};
         auto const slash = path.find('/');
         location at{detail::form_decode(path.substr(0, slash)), nullptr};
-        auto const names = modules();
-        if (std::find(names.begin(), names.end(), at.module) == names.end()) return std::nullopt;
+        if (std::find(modules_.begin(), modules_.end(), at.module) == modules_.end()) return std::nullopt;
         if (slash == std::string_view::npos) return at;
         auto const command = detail::form_decode(path.substr(slash + 1));
         at.command = schema_->find(command);
@@ -370,7 +370,7 @@ private:
         detail::escape(out, title + ' ' + std::string(schema_->version()) + " is running since " +
                                 detail::time_text(since_));
         out += "</p></header>\n<nav>";
-        for (auto m : modules()) out += "<a href=\"" + detail::escaped(url(m)) + "\">" + detail::escaped(m) + "</a>";
+        for (auto const& m : modules_) out += "<a href=\"" + detail::escaped(url(m)) + "\">" + detail::escaped(m) + "</a>";
         out += "</nav>\n<main>";
         out += content;
         out += "</main></body></html>\n";
@@ -504,6 +504,7 @@ private:
     std::string root_;
     bool post_forms_;
     std::string ungrouped_;
+    std::vector<std::string> modules_; // in the order their first commands come
     std::chrono::system_clock::time_point since_;
 };
 
