@@ -283,6 +283,13 @@ public:
         return mi::answer_later;
     }
 
+    /** Holds the thread that runs it for `ms` (at most 10 s): a slow synchronous handler, which holds one
+        of the daemon's threads and nothing else. */
+    std::string sleep(int ms) const {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(ms, 0, 10000)));
+        return "slept";
+    }
+
 private:
     struct cache_entry {
         std::string value;
@@ -393,6 +400,8 @@ inline constexpr auto commands = mi::command_set(
                                 mi::recipe<&state::cache_remove, "system", "attr">),
     mi::command<"async_echo">("answers 'working' at once, then the text after a delay (an asynchronous command)",
                               mi::needs_read, mi::recipe<&state::async_echo, "text", "delay_ms">, mi::async),
+    mi::command<"sleep">("holds the thread that runs it for some milliseconds (at most 10,000): a slow handler",
+                         mi::recipe<&state::sleep, "ms">),
     mi::service_info{"mi_daemon", "0.1.0"});
 
 } // namespace daemon_core

@@ -741,6 +741,38 @@ class LoadTest(unittest.TestCase):
                 d.stop()
 
 
+class SlowHandlerTest(unittest.TestCase):
+    """A handler that takes long holds one of the daemon's threads, never another transport: while HTTP waits on
+    `sleep`, FIFO, UDP and UNIX clients are answered at once (the daemon runs two threads)."""
+
+    def test_a_slow_handler_blocks_no_other_transport(self):
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_slow_") as workdir:
+            d = Daemon(workdir)
+            try:
+                slow = {}
+
+                def sleep_over_http():
+                    started = time.monotonic()
+                    slow["reply"] = d.curl(opensips_request("sleep", {"ms": 2000}))
+                    slow["took"] = time.monotonic() - started
+
+                sleeper = threading.Thread(target=sleep_over_http)
+                sleeper.start()
+                time.sleep(0.3)  # the sleep has begun
+                for call in (lambda: d.udp_call(opensips_request("uptime"))[0],
+                             lambda: d.unix_call(opensips_request("uptime"))[0],
+                             lambda: d.fifo_call(opensips_request("uptime"))[0],
+                             lambda: d.curl(opensips_request("uptime"))[2]):
+                    started = time.monotonic()
+                    self.assertIn("Up time", result_of(call()))
+                    self.assertLess(time.monotonic() - started, 0.5)
+                sleeper.join()
+                self.assertEqual(result_of(slow["reply"][2]), "slept")
+                self.assertGreaterEqual(slow["took"], 1.9)
+            finally:
+                d.stop()
+
+
 class KillTest(unittest.TestCase):
     def test_kill_answers_then_stops_and_removes_its_files(self):
         with tempfile.TemporaryDirectory(prefix="mi_daemon_kill_") as workdir:
