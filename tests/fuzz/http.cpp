@@ -7,7 +7,9 @@
 // failed one). The input is one request:
 //
 //     byte 0       the method: 'G' GET, 'P' POST, 'H' HEAD, 'U' PUT, 'D' DELETE, anything else an unknown verb;
-//                  lower case ('g', 'p', ...) asks the 4.x set (modules, forms POSTed), upper case the flat one
+//                  lower case ('g', 'p', ...) asks the 4.x set (modules, forms POSTed), upper case the flat one;
+//                  'R' (or 'r') instead: the rest is a raw HTTP request, read by Beast's parser under the
+//                  server's limits as a session reads it, then routed the same way
 //     up to '\n'   the target ("/mi", "/html/types/types:echo?arg=...", "/RPC2")
 //     up to '\n'   the Content-Type
 //     up to '\n'   the Authorization
@@ -288,9 +290,36 @@ void serve(Dispatcher const& d, routes const& e, mi::http::request_view const& r
 
 } // namespace
 
+// Raw request bytes read as a session reads them: Beast's request parser with the server's default limits,
+// fed from memory. What it takes whole is routed like any other request.
+void serve_raw(std::string_view bytes, bool modular_set, std::string_view input) {
+    http::request_parser<http::string_body> parser;
+    mi::http::options const defaults;
+    parser.body_limit(defaults.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(defaults.header_limit));
+    boost::system::error_code ec;
+    while (!bytes.empty() && !parser.is_done()) {
+        auto const used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+        if (ec == http::error::need_more) ec = {};
+        if (ec || used == 0) break;
+        bytes.remove_prefix(used);
+    }
+    if (!ec && !parser.is_done() && parser.got_some()) parser.put_eof(ec); // as a read that meets the end does
+    if (ec || !parser.is_done()) return; // the session answers 400/413/431 or closes: nothing reaches an endpoint
+    auto const& message = parser.get();
+    check_gate(message[http::field::authorization], input);
+    mi::http::request_view const r{message.method(), message.target(), message[http::field::content_type], message.body()};
+    if (modular_set) serve(modular, module_routes, r, input);
+    else serve(flat, flat_routes, r, input);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const input(reinterpret_cast<char const*>(data), size);
     if (input.empty()) return 0;
+    if (input[0] == 'R' || input[0] == 'r') {
+        serve_raw(input.substr(1), input[0] == 'r', input);
+        return 0;
+    }
     std::string_view rest = input.substr(1);
     mi::http::request_view r{verb_of(input[0]), {}, {}, {}};
     r.target = line(rest);
