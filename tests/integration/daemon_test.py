@@ -73,8 +73,8 @@ class Daemon:
         self.log.seek(0)
         return self.log.read()
 
-    def stop(self):
-        """SIGTERM, as an operator would; the daemon must exit 0 (a sanitizer report would make it fail)."""
+    def terminate(self):
+        """SIGTERM, then SIGKILL if it has not exited within 10 s; its output is kept. Safe to call again."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -82,8 +82,13 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.final_output = self.output()
-        self.log.close()
+        if not self.log.closed:
+            self.final_output = self.output()
+            self.log.close()
+
+    def stop(self):
+        """SIGTERM, as an operator would; the daemon must exit 0 (a sanitizer report would make it fail)."""
+        self.terminate()
         if self.process.returncode != 0:
             raise AssertionError("mi_daemon exited with %s:\n%s" % (self.process.returncode, self.final_output[-4000:]))
 

@@ -79,10 +79,10 @@ class Daemon(daemon_test.Daemon):
                 return
             if self.process.poll() is None:  # neither up nor gone
                 self.kill()
-                self.ensure_stopped()
+                self.terminate()
                 raise RuntimeError("mi_daemon did not come up: " + self.output())
             if time.monotonic() > give_up:
-                self.ensure_stopped()
+                self.terminate()
                 raise RuntimeError("mi_daemon exited: " + self.output())
             time.sleep(0.2)
 
@@ -91,18 +91,6 @@ class Daemon(daemon_test.Daemon):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
-
-    def ensure_stopped(self):
-        """A cleanup: SIGTERM, then SIGKILL if needed, whatever state the test left the daemon in."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if not self.log.closed:
-            self.final_output = self.output()
-            self.log.close()
 
     def rss(self):
         """VmRSS in bytes."""
@@ -328,7 +316,7 @@ class TempDirTest(unittest.TestCase):
 
     def daemon(self, workdir=None, **kwargs):
         d = Daemon(workdir or self.dir, **kwargs)
-        self.addCleanup(d.ensure_stopped)  # runs before the temp dir goes (cleanups run last in, first out)
+        self.addCleanup(d.terminate)  # runs before the temp dir goes (cleanups run last in, first out)
         return d
 
 
@@ -385,7 +373,7 @@ class FaultTest(TempDirTest):
             t.join(timeout=max(0.1, killed + self.AFTER + self.CALL_TIMEOUT + self.MARGIN - time.monotonic()))
         self.assertEqual([t.name for t in threads if t.is_alive()], [], "client threads still in a call")
         self.assertEqual(d.process.wait(timeout=10), -signal.SIGKILL)
-        d.ensure_stopped()
+        d.terminate()
 
         self.assertEqual([t for t in TRANSPORTS if before[t] == 0], [], "every transport answered before the kill")
         self.assertNotIn("wrong answer", {c[4] for c in calls})
