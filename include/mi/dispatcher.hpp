@@ -15,8 +15,8 @@
 
 #include <array>
 #include <chrono>
-#include <functional>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -199,10 +199,11 @@ using command_objects = boost::mp11::mp_remove<boost::mp11::mp_transform<recipe_
 
 /** Turns request bytes into response bytes for one command set.
 
-    Built from a `command_set` and references to the objects whose member functions are handlers (module
-    state); the objects must outlive the dispatcher, and handlers that share one must guard it themselves.
-    Every call is `noexcept`: whatever a handler throws becomes an error response. A dispatcher is immutable
-    once built, so any number of threads may call it, each with its own `workspace`. */
+    Built from a `command_set`, optionally `mi::limits` and an `mi::observer`, and references to the objects
+    whose member functions are handlers (module state); the objects must outlive the dispatcher, and handlers
+    that share one must guard it themselves. Every call is `noexcept`: whatever a handler throws becomes an
+    error response. A caller (`mi::context::granted`) runs only the recipes whose permission it has. A
+    dispatcher is immutable once built, so any number of threads may call it, each with its own `workspace`. */
 template <class Set, class... Objects>
 class dispatcher {
     using commands = typename Set::commands_type;

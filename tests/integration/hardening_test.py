@@ -261,6 +261,19 @@ def answered(reply, rid):
     return reply.startswith('{"jsonrpc":"2.0","result":') and reply.endswith('"id":"%s"}' % rid)
 
 
+def outcome_of(reply, rid):
+    """"answer"; "cut off" when the reply is not JSON at all: a FIFO reply whose writer died before its last
+    byte (the daemon opens the reply FIFO before it runs the command), which its client sees as an error;
+    "wrong answer" for any other reply, which no kill can excuse."""
+    if answered(reply, rid):
+        return "answer"
+    try:
+        json.loads(reply)
+    except ValueError:
+        return "cut off"
+    return "wrong answer"
+
+
 class Clients:
     """One client of a transport, for one thread: `call(payload, rid)` returns the reply text or raises."""
 
@@ -349,7 +362,9 @@ class FaultTest(TempDirTest):
                     started = time.monotonic()
                     try:
                         reply = client.call(payload, rid, 2 if slow else 1)
-                        outcome = "answer" if answered(reply, rid) else "wrong answer"
+                        outcome = outcome_of(reply, rid)
+                        if outcome == "wrong answer":
+                            print("wrong answer over %s to %s: %r" % (transport, rid, reply))
                     except Exception as e:  # the daemon died: any error is fine, a hang is not
                         outcome = type(e).__name__
                     with lock:
@@ -377,6 +392,7 @@ class FaultTest(TempDirTest):
 
         self.assertEqual([t for t in TRANSPORTS if before[t] == 0], [], "every transport answered before the kill")
         self.assertNotIn("wrong answer", {c[4] for c in calls})
+        self.assertEqual([c for c in calls if c[4] == "cut off" and c[3] < killed], [], "cut off before the kill")
         longest = max(c[3] - c[2] for c in calls)
         self.assertLessEqual(longest, self.CALL_TIMEOUT + self.MARGIN, "a call outlived its timeout")
         in_flight = [c for c in calls if c[2] <= killed < c[3]]
