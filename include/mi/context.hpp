@@ -33,4 +33,16 @@ struct context {
     the thread that hit it; it must be thread-safe and must not throw. */
 using limit_hook = std::function<void(std::string_view limit, context const&)>;
 
+namespace detail {
+// Tells `hook`, if there is one, that `caller` met `limit`. Whatever it throws is dropped: a failing counter
+// must not change the answer.
+inline void report_limit(limit_hook const& hook, std::string_view limit, context const& caller) noexcept {
+    if (!hook) return;
+    try {
+        hook(limit, caller);
+    } catch (...) {
+    }
+}
+} // namespace detail
+
 } // namespace mi

@@ -568,11 +568,7 @@ private:
     }
 
     void hit(std::string_view limit, context const& ctx) const noexcept {
-        if (!observer_.on_limit) return;
-        try {
-            observer_.on_limit(limit, ctx);
-        } catch (...) {
-        }
+        detail::report_limit(observer_.on_limit, limit, ctx);
     }
 
     static std::string params_text(detail::json_ref const* params) {

@@ -20,8 +20,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -255,11 +255,7 @@ private:
     };
 
     void hit(std::string_view limit, mi::context const& caller) const noexcept {
-        if (!options_.on_limit) return;
-        try {
-            options_.on_limit(limit, caller);
-        } catch (...) {
-        }
+        mi::detail::report_limit(options_.on_limit, limit, caller);
     }
 
     // A command that answers later, or never: the deadline makes sure the client hears. The server's mutex is

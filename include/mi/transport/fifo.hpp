@@ -360,11 +360,7 @@ private:
     }
 
     void hit(std::string_view limit, std::string_view name) const noexcept {
-        if (!options_.on_limit) return;
-        try {
-            options_.on_limit(limit, mi::context{"fifo", name, options_.granted});
-        } catch (...) {
-        }
+        mi::detail::report_limit(options_.on_limit, limit, mi::context{"fifo", name, options_.granted});
     }
 
     void run(lock_type& lock, job_ptr const& job, std::string const& name, std::string const& text) {

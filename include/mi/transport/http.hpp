@@ -424,11 +424,7 @@ public:
     void refused() noexcept { refusing_.fetch_sub(1); }
 
     void hit(std::string_view limit, context const& ctx) const noexcept {
-        if (!options_.on_limit) return;
-        try {
-            options_.on_limit(limit, ctx);
-        } catch (...) {
-        }
+        mi::detail::report_limit(options_.on_limit, limit, ctx);
     }
 
     // Runs the dispatcher unless stopped; false when stopped.
