@@ -31,6 +31,27 @@ def free_port(kind=socket.SOCK_STREAM):
         return s.getsockname()[1]
 
 
+def read_until_hangup(reader, deadline):
+    """Reads a reply FIFO opened non-blocking until the daemon closes it (one whole answer); TimeoutError if
+    that has not happened by `deadline`."""
+    poller = select.poll()
+    poller.register(reader, select.POLLIN)
+    data = b""
+    while True:
+        left = deadline - time.monotonic()
+        events = poller.poll(max(1, int(left * 1000))) if left > 0 else []
+        if not events:
+            raise TimeoutError("no reply in time")
+        try:
+            chunk = os.read(reader, 65536)
+        except BlockingIOError:  # poll(2) may report a pipe ready that is not: poll again
+            continue
+        if chunk:
+            data += chunk
+        elif events[0][1] & select.POLLHUP:  # the daemon closed it: the answer is whole
+            return data.decode()
+
+
 def opensips_request(method, params=None, rid=None):
     """The request python-opensips builds: json.dumps defaults, member order fixed, params {} when empty."""
     return json.dumps({"jsonrpc": "2.0", "id": str(random.randint(0, 32767)) if rid is None else rid,
@@ -153,23 +174,7 @@ class Daemon:
                 fd = os.open(self.fifo, os.O_WRONLY)
                 os.write(fd, (":" + name + ":" + payload).encode())
                 os.close(fd)
-                poller = select.poll()
-                poller.register(reader, select.POLLIN)
-                data = b""
-                deadline = time.monotonic() + timeout
-                while time.monotonic() < deadline:
-                    events = poller.poll(max(1, int((deadline - time.monotonic()) * 1000)))
-                    if not events:
-                        break
-                    try:
-                        chunk = os.read(reader, 65536)
-                    except BlockingIOError:  # poll(2) may report a pipe ready that is not: poll again
-                        continue
-                    if chunk:
-                        data += chunk
-                    elif events[0][1] & select.POLLHUP:
-                        return data.decode()
-                raise TimeoutError("no reply on " + reply_path)
+                return read_until_hangup(reader, time.monotonic() + timeout)
             finally:
                 os.close(reader)
         finally:

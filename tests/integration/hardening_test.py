@@ -203,28 +203,14 @@ class FifoClient:
                         wait(writer, select.POLLOUT, deadline)
             finally:
                 os.close(writer)
-            replies = [self._read(reader, deadline)]
+            replies = [daemon_test.read_until_hangup(reader, deadline)]
             while len(replies) < answers:
                 os.close(reader)
                 reader = os.open(self.reply_path, os.O_RDONLY | os.O_NONBLOCK)
-                replies.append(self._read(reader, deadline))
+                replies.append(daemon_test.read_until_hangup(reader, deadline))
             return replies[0] if answers == 1 else replies
         finally:
             os.close(reader)
-
-    @staticmethod
-    def _read(reader, deadline):
-        data = b""
-        while True:
-            events = wait(reader, select.POLLIN, deadline)
-            try:
-                chunk = os.read(reader, 65536)
-            except BlockingIOError:  # poll(2) may report a pipe ready that is not: poll again
-                continue
-            if chunk:
-                data += chunk
-            elif events & select.POLLHUP:  # the daemon closed it: the answer is whole
-                return data.decode()
 
     def close(self):
         os.unlink(self.reply_path)
