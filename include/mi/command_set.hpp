@@ -63,14 +63,15 @@ struct commands_of<module_t<N, C...>> {
     using type = boost::mp11::mp_list<C...>;
 };
 
-template <class Recipe>
+// Per recipe_form, so that recipes of one shape share their description.
+template <class Form>
 struct recipe_description {
     static constexpr auto params = []<class... P>(boost::mp11::mp_list<P...>) {
         return std::array<param_info, sizeof...(P)>{
             param_info{P::name, P::required, &param_schema_of<std::remove_cvref_t<typename P::type>>}...};
-    }(typename Recipe::params{});
+    }(typename Form::params{});
     static boost::json::value result_schema() {
-        using answered_type = typename answered<typename Recipe::result>::type;
+        using answered_type = typename answered<typename Form::result>::type;
         if constexpr (std::is_void_v<answered_type>)
             return boost::json::object{{"type", "string"}, {"const", "OK"}};
         else return schema_of<std::remove_cvref_t<answered_type>>();
@@ -81,7 +82,8 @@ template <class Command>
 struct command_description {
     static constexpr auto recipes = []<class... R>(boost::mp11::mp_list<R...>) {
         return std::array<recipe_info, sizeof...(R)>{
-            recipe_info{recipe_description<R>::params, &recipe_description<R>::result_schema, R::needs}...};
+            recipe_info{recipe_description<typename R::form>::params,
+                        &recipe_description<typename R::form>::result_schema, R::needs}...};
     }(typename Command::recipes{});
     static constexpr auto aliases = []<class... A>(boost::mp11::mp_list<A...>) {
         return std::array<std::string_view, sizeof...(A)>{A::name...};
@@ -119,7 +121,7 @@ public:
     static constexpr auto table = [] {
         std::array<detail::name_entry, size> names{
             detail::name_entry{Commands::canonical, Commands::name, !Commands::module.empty()}...};
-        using alias_entry = typename detail::method_table<size, alias_count>::alias_entry;
+        using alias_entry = typename detail::method_table<size, alias_count, uses_modules>::alias_entry;
         std::array<alias_entry, alias_count> aliases{};
         std::size_t at = 0, command = 0;
         (
@@ -128,7 +130,7 @@ public:
                 ++command;
             }(typename Commands::aliases{}),
             ...);
-        return detail::method_table<size, alias_count>(names, aliases, uses_modules);
+        return detail::method_table<size, alias_count, uses_modules>(names, aliases);
     }();
 
     // A name must say which command it means; two commands under one name would make one unreachable.

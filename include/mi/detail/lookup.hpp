@@ -33,9 +33,10 @@ struct name_entry {
 
 /** Every string that resolves to something, and what it resolves to, computed at compile time from the
     command set; at run time one hash, a probe or two, and one string compare confirm a hit. */
-template <std::size_t Commands, std::size_t Aliases>
+template <std::size_t Commands, std::size_t Aliases, bool Modules>
 struct method_table {
-    static constexpr std::size_t max_keys = 2 * Commands + Aliases;
+    // every canonical name, in a set of modules every local name too, and every alias
+    static constexpr std::size_t max_keys = (Modules ? 2 : 1) * Commands + Aliases;
     static constexpr std::size_t slot_count = std::bit_ceil(2 * max_keys + 2);
 
     struct slot {
@@ -45,7 +46,9 @@ struct method_table {
 
     std::array<std::string_view, max_keys> keys{};
     std::array<resolution, max_keys> resolutions{};
-    std::array<std::uint16_t, max_keys * Commands + 1> ambiguous{};
+    // The candidates of ambiguous keys. A command is a candidate for one key at most (its local name) and so is
+    // an alias, which bounds the list by the names, not by keys times commands.
+    std::array<std::uint16_t, Commands + Aliases> ambiguous{};
     std::array<slot, slot_count> slots{};
     std::size_t key_count = 0;
     std::size_t ambiguous_size = 0;
@@ -57,7 +60,7 @@ struct method_table {
     };
 
     constexpr method_table(std::array<name_entry, Commands> const& names,
-                           std::array<alias_entry, Aliases> const& aliases, bool modules) {
+                           std::array<alias_entry, Aliases> const& aliases) {
         auto add_key = [&](std::string_view k) {
             for (std::size_t i = 0; i < key_count; ++i)
                 if (keys[i] == k) return;
@@ -65,7 +68,7 @@ struct method_table {
         };
         for (auto const& n : names) {
             add_key(n.canonical);
-            if (modules) add_key(n.local);
+            if (Modules) add_key(n.local);
         }
         for (auto const& a : aliases) add_key(a.name);
 
@@ -73,12 +76,12 @@ struct method_table {
         for (std::size_t i = 0; i < Commands; ++i)
             for (std::size_t j = i + 1; j < Commands; ++j)
                 if (names[i].canonical == names[j].canonical) duplicate_name = true;
-        if (!modules)
+        if (!Modules)
             for (auto const& a : aliases)
                 for (std::size_t i = 0; i < Commands; ++i)
                     if (names[i].canonical == a.name && i != a.command) duplicate_name = true;
 
-        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(keys[k], names, aliases, modules);
+        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(keys[k], names, aliases);
 
         for (std::size_t k = 0; k < key_count; ++k) {
             auto const h = name_hash(keys[k]);
@@ -103,7 +106,7 @@ private:
     // The OpenSIPS rules (spec 4.1, 4.2): a flat set matches names exactly; a set of modules matches
     // "module:name" exactly, then a bare name by its local part, then by alias; a tie is ambiguous.
     constexpr resolution resolve(std::string_view key, std::array<name_entry, Commands> const& names,
-                                 std::array<alias_entry, Aliases> const& aliases, bool modules) {
+                                 std::array<alias_entry, Aliases> const& aliases) {
         std::array<std::uint16_t, Commands> found{};
         std::size_t count = 0;
         auto note = [&](std::size_t command) {
@@ -118,7 +121,7 @@ private:
         bool const qualified = key.find(':') != std::string_view::npos;
         for (std::size_t i = 0; i < Commands; ++i)
             if (names[i].canonical == key) return {static_cast<std::uint16_t>(i), 0, 0};
-        if (modules && !qualified)
+        if (Modules && !qualified)
             for (std::size_t i = 0; i < Commands; ++i)
                 if (names[i].in_module && names[i].local == key) note(i);
         if (count == 0) by_alias();

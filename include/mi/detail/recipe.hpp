@@ -128,9 +128,12 @@ struct unnamed {
 template <class Recipe>
 struct recipe_traits;
 
-template <auto Handler, fixed_string... Names>
-struct recipe_traits<recipe_t<Handler, Names...>> {
-    using handler_type = decltype(Handler);
+/* Everything about a recipe that follows from its handler's type and its parameter names rather than from
+   which function the handler is. Commands of one shape, say a hundred (int, int) -> int handlers named "a" and
+   "b", share one instantiation of it, which keeps a set of many commands cheap to compile. */
+template <class HandlerType, fixed_string... Names>
+struct recipe_form {
+    using handler_type = HandlerType;
     using sig = signature<handler_type>;
     static_assert(sig::valid, "mi: a recipe's handler must be a function, a member function or a lambda without "
                               "captures, e.g. mi::recipe<&set_level, \"level\">");
@@ -279,13 +282,22 @@ struct recipe_traits<recipe_t<Handler, Names...>> {
         }
     }
 
+};
+
+template <auto Handler, fixed_string... Names>
+struct recipe_traits<recipe_t<Handler, Names...>> : recipe_form<decltype(Handler), Names...> {
+    using form = recipe_form<decltype(Handler), Names...>;
+    using typename form::result;
+    using typename form::values;
+
     /** Calls the handler with the bound values and the injected ones. */
     template <class Env>
     static result invoke(Env& env, values& v) {
+        using object = typename form::object;
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
-            if constexpr (std::is_void_v<object>) return std::invoke(Handler, argument<Env, I>(env, v)...);
-            else return std::invoke(Handler, env.template object<object>(), argument<Env, I>(env, v)...);
-        }(std::make_index_sequence<boost::mp11::mp_size<args>::value>{});
+            if constexpr (std::is_void_v<object>) return std::invoke(Handler, form::template argument<Env, I>(env, v)...);
+            else return std::invoke(Handler, env.template object<object>(), form::template argument<Env, I>(env, v)...);
+        }(std::make_index_sequence<boost::mp11::mp_size<typename form::args>::value>{});
     }
 };
 
