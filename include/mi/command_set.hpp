@@ -78,22 +78,41 @@ struct recipe_description {
     }
 };
 
+// What describes a recipe, without its handler: recipes that agree on it share one description.
+template <class Form, permission Needs>
+struct recipe_key {};
+
+template <class Keys>
+inline constexpr auto recipe_infos = []<class... Form, permission... Needs>(boost::mp11::mp_list<recipe_key<Form, Needs>...>) {
+    return std::array<recipe_info, sizeof...(Form)>{
+        recipe_info{recipe_description<Form>::params, &recipe_description<Form>::result_schema, Needs}...};
+}(Keys{});
+
+template <class Recipe>
+using recipe_key_of = recipe_key<typename Recipe::form, Recipe::needs>;
+
+// A command's description as compile-time data. Names are filled in from `canonical` at run time and the help
+// text comes from the set object, which keeps each command's data to a few pointers.
 template <class Command>
 struct command_description {
-    static constexpr auto recipes = []<class... R>(boost::mp11::mp_list<R...>) {
-        return std::array<recipe_info, sizeof...(R)>{
-            recipe_info{recipe_description<typename R::form>::params,
-                        &recipe_description<typename R::form>::result_schema, R::needs}...};
-    }(typename Command::recipes{});
     static constexpr auto aliases = []<class... A>(boost::mp11::mp_list<A...>) {
         return std::array<std::string_view, sizeof...(A)>{A::name...};
     }(typename Command::aliases{});
 
-    static constexpr command_info describe(std::string_view help) {
-        return {Command::canonical, Command::module, Command::name, help,
-                (Command::flags & flag_named_only) != 0, (Command::flags & flag_async) != 0, recipes, aliases};
+    static constexpr command_info partial() {
+        return {Command::canonical, {}, {}, {}, (Command::flags & flag_named_only) != 0,
+                (Command::flags & flag_async) != 0,
+                recipe_infos<boost::mp11::mp_transform<recipe_key_of, typename Command::recipes>>, aliases};
     }
 };
+
+// Completes what `partial` leaves out: "module:name" split, and the help text.
+inline void complete(command_info& info, std::string_view help) noexcept {
+    auto const colon = info.canonical.find(':');
+    info.module = colon == std::string_view::npos ? std::string_view() : info.canonical.substr(0, colon);
+    info.name = colon == std::string_view::npos ? info.canonical : info.canonical.substr(colon + 1);
+    info.help = help;
+}
 
 } // namespace detail
 

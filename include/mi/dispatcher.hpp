@@ -208,6 +208,9 @@ struct call_input {
     reply_maker make_reply;
 };
 
+template <class Command>
+using recipes_of = typename Command::recipes;
+
 template <class Recipe>
 using recipe_object = std::remove_const_t<typename Recipe::object>;
 
@@ -237,15 +240,16 @@ public:
     struct set_view {
         std::span<command_info const> commands;
         resolution (*resolve)(std::string_view) noexcept;
-        std::span<std::uint16_t const> ambiguous;         // the lookup's candidate lists
-        std::span<std::span<runner const> const> runners; // per command, one per recipe
+        std::span<std::uint16_t const> ambiguous;    // the lookup's candidate lists
+        std::span<runner const> runners;             // one per recipe, command after command
+        std::span<std::uint32_t const> first_runner; // per command, where its recipes' runners start
         bool modules;
         service_info info;
     };
 
     dispatcher_core(set_view set, mi::limits bounds, mi::observer watch, Objects&... objects)
         : objects_(&objects...), limits_(bounds), observer_(std::move(watch)), resolve_(set.resolve),
-          ambiguous_(set.ambiguous), runners_(set.runners),
+          ambiguous_(set.ambiguous), runners_(set.runners), first_runner_(set.first_runner),
           intro_(set.commands, set.modules, set.info.title, set.info.version, set.resolve) {}
 
     dispatcher_core(dispatcher_core const&) = delete;
@@ -529,7 +533,7 @@ private:
             return outcome::answered;
         }
         call_input input{method, params, started, positional, named, id, notification, w, ctx, make_reply};
-        return runners_[found.command][chosen.recipe](*this, input);
+        return runners_[first_runner_[found.command] + chosen.recipe](*this, input);
     }
 
     void hit(std::string_view limit, context const& ctx) const noexcept {
@@ -668,7 +672,8 @@ private:
     mi::observer observer_;
     resolution (*resolve_)(std::string_view) noexcept;
     std::span<std::uint16_t const> ambiguous_;
-    std::span<std::span<runner const> const> runners_;
+    std::span<runner const> runners_;
+    std::span<std::uint32_t const> first_runner_;
     introspection intro_;
 };
 
@@ -677,11 +682,6 @@ outcome run_recipe(Core const& core, call_input& in) {
     return core.template run_shape<typename Recipe::values, typename Recipe::result, Recipe::takes_reply>(
         recipe_description<typename Recipe::form>::params, &Recipe::template invoke<typename Core::env_type>, in);
 }
-
-template <class Command, class Core>
-inline constexpr auto runners_of = []<class... R>(boost::mp11::mp_list<R...>) {
-    return std::array<recipe_runner<Core>, sizeof...(R)>{&run_recipe<R, Core>...};
-}(typename Command::recipes{});
 
 } // namespace detail
 
@@ -716,8 +716,8 @@ public:
 
     dispatcher(Set const& set, mi::limits bounds, mi::observer watch, Objects&... objects)
         : infos_(describe(set)),
-          core_({infos_, &Set::resolve, Set::table.ambiguous, runners, Set::uses_modules, set.info()}, bounds,
-                std::move(watch), objects...) {}
+          core_({infos_, &Set::resolve, Set::table.ambiguous, runners, first_runner, Set::uses_modules, set.info()},
+                bounds, std::move(watch), objects...) {}
 
     dispatcher(dispatcher const&) = delete;
     dispatcher& operator=(dispatcher const&) = delete;
@@ -771,20 +771,27 @@ public:
     introspection const& schema() const noexcept { return core_.schema(); }
 
 private:
-    // The help texts are the set object's; the rest is the set's type, compiled to data rather than code.
+    // The set's type compiled to data rather than code: one function building a hundred descriptions in place
+    // takes the optimizer longer than the hundred commands' own code.
     static std::array<command_info, size> describe(Set const& set) {
         static constexpr auto described = []<class... Command>(boost::mp11::mp_list<Command...>) {
-            return std::array<command_info, size>{detail::command_description<Command>::describe({})...};
+            return std::array<command_info, size>{detail::command_description<Command>::partial()...};
         }(commands{});
         std::array<command_info, size> infos = described;
-        for (std::size_t i = 0; i < size; ++i) infos[i].help = set.help(i);
+        for (std::size_t i = 0; i < size; ++i) detail::complete(infos[i], set.help(i));
         return infos;
     }
 
     // The method lookup's index selects a command's runners: no map and no string compare.
-    static constexpr auto runners = []<class... C>(boost::mp11::mp_list<C...>) {
-        using runner = typename core_type::runner;
-        return std::array<std::span<runner const>, size>{std::span<runner const>(detail::runners_of<C, core_type>)...};
+    static constexpr auto runners = []<class... R>(boost::mp11::mp_list<R...>) {
+        return std::array<typename core_type::runner, sizeof...(R)>{&detail::run_recipe<R, core_type>...};
+    }(boost::mp11::mp_apply<boost::mp11::mp_append, boost::mp11::mp_transform<detail::recipes_of, commands>>{});
+    static constexpr auto first_runner = []<class... C>(boost::mp11::mp_list<C...>) {
+        std::array<std::uint32_t, size> first{};
+        std::uint32_t at = 0;
+        std::size_t i = 0;
+        ((first[i++] = at, at += static_cast<std::uint32_t>(boost::mp11::mp_size<typename C::recipes>::value)), ...);
+        return first;
     }(commands{});
 
     std::array<command_info, size> infos_;
