@@ -45,20 +45,48 @@ wait_http() { # wait_http URL: until a JSON-RPC POST there is answered (Kamailio
     return 1
 }
 
-# wrk CONNECTIONS THREADS URL BODY -> "requests/s p99_ms"
+# cpu_seconds PID...: "user system" CPU seconds the processes (all their threads) have used so far
+cpu_seconds() {
+    python3 - "$@" <<'PY'
+import os, sys
+hz = os.sysconf("SC_CLK_TCK")
+user = system = 0
+for pid in sys.argv[1:]:
+    try:
+        fields = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    user += int(fields[11])
+    system += int(fields[12])
+print(user / hz, system / hz)
+PY
+}
+
+# The server's processes, whose CPU time wrk_run charges to each request.
+server_pids=()
+
+# wrk CONNECTIONS THREADS URL BODY -> "requests/s p99_ms user_us_per_request kernel_us_per_request"
 wrk_run() {
     local lua=$work/post.lua
     python3 -c 'import json, sys
 print("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = " + json.dumps(sys.argv[1]))' "$4" >"$lua"
-    wrk -t"$2" -c"$1" -d"${seconds}s" --latency -s "$lua" "$3" | python3 -c '
+    local before after
+    before=$(cpu_seconds "${server_pids[@]}")
+    wrk -t"$2" -c"$1" -d"${seconds}s" --latency -s "$lua" "$3" >"$work/wrk.out"
+    after=$(cpu_seconds "${server_pids[@]}")
+    python3 -c '
 import re, sys
-text = sys.stdin.read()
+text = open(sys.argv[1]).read()
 rps = float(re.search(r"Requests/sec:\s*([\d.]+)", text).group(1))
+total = int(re.search(r"(\d+) requests in", text).group(1))
 value, unit = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
 ms = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if errors: sys.exit("wire.sh: wrk saw %s error responses" % errors.group(1))
-print("%.0f %.3f" % (rps, ms))'
+user0, system0 = map(float, sys.argv[2].split())
+user1, system1 = map(float, sys.argv[3].split())
+print("%.0f %.3f %.1f %.1f" % (rps, ms, (user1 - user0) / total * 1e6, (system1 - system0) / total * 1e6))' \
+        "$work/wrk.out" "$before" "$after"
 }
 
 # --- mi_daemon ------------------------------------------------------------------------------------------------
@@ -70,6 +98,7 @@ start_mi() { # start_mi THREADS
         --unix "$work/mi.sock" --threads "$1" >"$work/mi.log" 2>&1 &
     mi_pid=$!
     pids+=("$mi_pid")
+    server_pids=("$mi_pid")
     wait_http "http://127.0.0.1:$mi_http/mi"
 }
 
@@ -78,8 +107,8 @@ start_mi 1
 thread=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"ps","id":1}' \
     "http://127.0.0.1:$mi_http/mi" | python3 -c 'import json, sys; print(json.load(sys.stdin)["result"]["Processes"][0]["PID"])')
 mi_w1='{"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":'$thread'},"id":11}'
-read -r mi_rps1 mi_p99_1 < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
-read -r mi_rps32 mi_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi_rps1 mi_p99_1 _ _ < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi_rps32 mi_p99_32 mi_user32 mi_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_fifo mi_fifo_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
 read -r mi_udp_rt mi_udp_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
 read -r mi_unix mi_unix_p99 < <("$client" unix "$work/mi.sock" - "$count" "$mi_w1")
@@ -90,8 +119,8 @@ read -r mi_unix_n mi_unix_n_p99 < <("$client" unix "$work/mi.sock" - "$share" "$
 stop "$mi_pid"
 
 start_mi 2
-read -r mi2_rps32_t1 mi2_p99_t1 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
-read -r mi2_rps32_t2 mi2_p99_t2 < <(wrk_run 32 2 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi2_rps32_t1 mi2_p99_t1 _ _ < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi2_rps32_t2 mi2_p99_t2 _ _ < <(wrk_run 32 2 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 stop "$mi_pid"
 
 # --- Kamailio ---------------------------------------------------------------------------------------------------
@@ -105,6 +134,7 @@ start_kamailio() { # start_kamailio DGRAM_SOCKET
     kam_pid=$!
     pids+=("$kam_pid")
     wait_http "http://127.0.0.1:$kam_http/RPC"
+    mapfile -t server_pids < <(pgrep -f -- "-f $work/kamailio.cfg")
     for _ in $(seq 50); do [ -p "$work/kamailio_fifo" ] && return 0; sleep 0.1; done
 }
 
@@ -113,8 +143,8 @@ if command -v kamailio >/dev/null; then
     kamailio_version=$(kamailio -v | head -1)
     kam_udp=$(free_port SOCK_DGRAM)
     start_kamailio "udp:127.0.0.1:$kam_udp"
-    read -r kam_rps1 kam_p99_1 < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
-    read -r kam_rps32 kam_p99_32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
+    read -r kam_rps1 kam_p99_1 _ _ < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
+    read -r kam_rps32 kam_p99_32 kam_user32 kam_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
     read -r kam_fifo kam_fifo_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
     read -r kam_udp_rt kam_udp_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
     read -r kam_fifo_n kam_fifo_n_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
@@ -146,6 +176,14 @@ if [ -n "$kamailio_version" ]; then
     echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs | $kam_fifo_n /s | $kam_fifo_n_p99 µs | $(ratio "$mi_fifo_n" "$kam_fifo_n") |"
     echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs | $kam_udp_n /s | $kam_udp_n_p99 µs | $(ratio "$mi_udp_n" "$kam_udp_n") |"
     echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs | $kam_unix_n /s | $kam_unix_n_p99 µs | $(ratio "$mi_unix_n" "$kam_unix_n") |"
+    echo
+    echo "Server CPU per request, HTTP keep-alive at 32 connections (all the server's processes and threads, from"
+    echo "/proc while wrk ran):"
+    echo
+    echo "| | user µs | kernel µs | total µs |"
+    echo "|---|---:|---:|---:|"
+    echo "| mi_daemon | $mi_user32 | $mi_kernel32 | $(python3 -c "print('%.1f' % ($mi_user32 + $mi_kernel32))") |"
+    echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(python3 -c "print('%.1f' % ($kam_user32 + $kam_kernel32))") |"
 else
     echo "Kamailio is not installed here (Debian: kamailio), so only mi's figures are given."
     echo
@@ -159,6 +197,8 @@ else
     echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs |"
     echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs |"
     echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs |"
+    echo
+    echo "Server CPU per request, HTTP keep-alive at 32 connections: $mi_user32 µs user, $mi_kernel32 µs kernel."
 fi
 echo
 echo "Scaling, HTTP keep-alive, 32 connections: mi_daemon on 1 io_context thread $mi_rps32 req/s (wrk -t1);"

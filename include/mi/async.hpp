@@ -32,7 +32,8 @@ struct answer {
     int error = 0;
 };
 
-inline constexpr int failed_error = -32603; // what a failed answer stands for: Internal error
+// What a failed answer stands for.
+inline constexpr int failed_error = static_cast<int>(errc::internal_error);
 
 
 namespace detail {
