@@ -89,6 +89,19 @@ print("%.0f %.3f %.1f %.1f" % (rps, ms, (user1 - user0) / total * 1e6, (system1 
         "$work/wrk.out" "$before" "$after"
 }
 
+# client_run REQUESTS CLIENT_ARGS...: mi_bench_wire_client's "per_second p99_us", then the server's CPU
+# microseconds (user and kernel) per request while it ran
+client_run() {
+    local requests=$1 before after result
+    shift
+    before=$(cpu_seconds "${server_pids[@]}")
+    result=$("$client" "$@")
+    after=$(cpu_seconds "${server_pids[@]}")
+    echo "$result $(python3 -c 'import sys
+before, after = [sum(map(float, t.split())) for t in sys.argv[1:3]]
+print("%.1f" % ((after - before) / int(sys.argv[3]) * 1e6))' "$before" "$after" "$requests")"
+}
+
 # --- mi_daemon ------------------------------------------------------------------------------------------------
 mi_http=0 mi_udp=0 mi_pid=0
 start_mi() { # start_mi THREADS
@@ -107,15 +120,15 @@ start_mi 1
 thread=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"ps","id":1}' \
     "http://127.0.0.1:$mi_http/mi" | python3 -c 'import json, sys; print(json.load(sys.stdin)["result"]["Processes"][0]["PID"])')
 mi_w1='{"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":'$thread'},"id":11}'
-read -r mi_rps1 mi_p99_1 _ _ < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
+read -r mi_rps1 mi_p99_1 mi_user1 mi_kernel1 < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_rps32 mi_p99_32 mi_user32 mi_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
-read -r mi_fifo mi_fifo_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
-read -r mi_udp_rt mi_udp_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
-read -r mi_unix mi_unix_p99 < <("$client" unix "$work/mi.sock" - "$count" "$mi_w1")
+read -r mi_fifo mi_fifo_p99 mi_fifo_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
+read -r mi_udp_rt mi_udp_p99 mi_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
+read -r mi_unix mi_unix_p99 mi_unix_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1")
 share=$((count / clients))
-read -r mi_fifo_n mi_fifo_n_p99 < <("$client" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
-read -r mi_udp_n mi_udp_n_p99 < <("$client" udp 127.0.0.1 "$mi_udp" "$share" "$mi_w1" "$clients")
-read -r mi_unix_n mi_unix_n_p99 < <("$client" unix "$work/mi.sock" - "$share" "$mi_w1" "$clients")
+read -r mi_fifo_n mi_fifo_n_p99 mi_fifo_n_cpu < <(client_run "$((share * clients))" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
+read -r mi_udp_n mi_udp_n_p99 mi_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$mi_udp" "$share" "$mi_w1" "$clients")
+read -r mi_unix_n mi_unix_n_p99 mi_unix_n_cpu < <(client_run "$((share * clients))" unix "$work/mi.sock" - "$share" "$mi_w1" "$clients")
 stop "$mi_pid"
 
 start_mi 2
@@ -143,60 +156,70 @@ if command -v kamailio >/dev/null; then
     kamailio_version=$(kamailio -v | head -1)
     kam_udp=$(free_port SOCK_DGRAM)
     start_kamailio "udp:127.0.0.1:$kam_udp"
-    read -r kam_rps1 kam_p99_1 _ _ < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
+    read -r kam_rps1 kam_p99_1 kam_user1 kam_kernel1 < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
     read -r kam_rps32 kam_p99_32 kam_user32 kam_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
-    read -r kam_fifo kam_fifo_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
-    read -r kam_udp_rt kam_udp_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
-    read -r kam_fifo_n kam_fifo_n_p99 < <("$client" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
-    read -r kam_udp_n kam_udp_n_p99 < <("$client" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
+    read -r kam_fifo kam_fifo_p99 kam_fifo_cpu < <(client_run "$count" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
+    read -r kam_udp_rt kam_udp_p99 kam_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
+    read -r kam_fifo_n kam_fifo_n_p99 kam_fifo_n_cpu < <(client_run "$((share * clients))" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
+    read -r kam_udp_n kam_udp_n_p99 kam_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
     stop "$kam_pid"
     start_kamailio "$work/kamailio.sock"
-    read -r kam_unix kam_unix_p99 < <("$client" unix "$work/kamailio.sock" - "$count" "$kam_w1")
-    read -r kam_unix_n kam_unix_n_p99 < <("$client" unix "$work/kamailio.sock" - "$share" "$kam_w1" "$clients")
+    read -r kam_unix kam_unix_p99 kam_unix_cpu < <(client_run "$count" unix "$work/kamailio.sock" - "$count" "$kam_w1")
+    read -r kam_unix_n kam_unix_n_p99 kam_unix_n_cpu < <(client_run "$((share * clients))" unix "$work/kamailio.sock" - "$share" "$kam_w1" "$clients")
     stop "$kam_pid"
 fi
 
 # --- report -------------------------------------------------------------------------------------------------------
 ratio() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+add() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) + float(sys.argv[2])))' "$1" "$2"; }
 echo "wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2) for ${seconds} s per row; $count sequential round trips per FIFO/datagram row"
-echo "(mi_bench_wire_client, reply FIFO and client socket reused; one client, or $clients at once for capacity). mi_daemon: \`log_level\` with a level and a thread's"
+echo "(mi_bench_wire_client, reply FIFO and client socket reused; one client, or $clients at once for capacity). Server CPU per"
+echo "request: user plus kernel time of all the server's threads and processes while the row ran, over its requests (from"
+echo "/proc). mi_daemon: \`log_level\` with a level and a thread's"
 echo "pid (W1's shape); Kamailio: \`core.echo\` with \`[4,9472]\` (it has no log_level; echo is its cheapest two-parameter"
 echo "call). The machine has 2 cores: server and client share them."
 echo
 if [ -n "$kamailio_version" ]; then
     echo "Kamailio: $kamailio_version, modules xhttp + jsonrpcs, one HTTP worker (tcp_children=1), config benchmarks/kamailio.cfg."
     echo
-    echo "| transport | mi_daemon (1 thread) | p99 | Kamailio | p99 | mi / Kamailio |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms | $kam_rps1 req/s | $kam_p99_1 ms | $(ratio "$mi_rps1" "$kam_rps1") |"
-    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms | $kam_rps32 req/s | $kam_p99_32 ms | $(ratio "$mi_rps32" "$kam_rps32") |"
-    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs | $kam_fifo /s | $kam_fifo_p99 µs | $(ratio "$mi_fifo" "$kam_fifo") |"
-    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs | $kam_udp_rt /s | $kam_udp_p99 µs | $(ratio "$mi_udp_rt" "$kam_udp_rt") |"
-    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs | $kam_unix /s | $kam_unix_p99 µs | $(ratio "$mi_unix" "$kam_unix") |"
-    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs | $kam_fifo_n /s | $kam_fifo_n_p99 µs | $(ratio "$mi_fifo_n" "$kam_fifo_n") |"
-    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs | $kam_udp_n /s | $kam_udp_n_p99 µs | $(ratio "$mi_udp_n" "$kam_udp_n") |"
-    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs | $kam_unix_n /s | $kam_unix_n_p99 µs | $(ratio "$mi_unix_n" "$kam_unix_n") |"
+    echo "| transport | mi_daemon (1 thread) | p99 | server CPU per request | Kamailio | p99 | server CPU per request | mi / Kamailio, rate | Kamailio / mi, CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    row() { # row LABEL UNIT P99_UNIT MI MI_P99 MI_CPU KAM KAM_P99 KAM_CPU
+        echo "| $1 | $4 $2 | $5 $3 | $6 µs | $7 $2 | $8 $3 | $9 µs | $(ratio "$4" "$7") | $(ratio "$9" "$6") |"
+    }
+    row "HTTP keep-alive, 1 connection (wrk -t1)" req/s ms "$mi_rps1" "$mi_p99_1" "$(add "$mi_user1" "$mi_kernel1")" \
+        "$kam_rps1" "$kam_p99_1" "$(add "$kam_user1" "$kam_kernel1")"
+    row "HTTP keep-alive, 32 connections (wrk -t1)" req/s ms "$mi_rps32" "$mi_p99_32" "$(add "$mi_user32" "$mi_kernel32")" \
+        "$kam_rps32" "$kam_p99_32" "$(add "$kam_user32" "$kam_kernel32")"
+    row "FIFO round trips" /s µs "$mi_fifo" "$mi_fifo_p99" "$mi_fifo_cpu" "$kam_fifo" "$kam_fifo_p99" "$kam_fifo_cpu"
+    row "UDP round trips" /s µs "$mi_udp_rt" "$mi_udp_p99" "$mi_udp_rt_cpu" "$kam_udp_rt" "$kam_udp_p99" "$kam_udp_rt_cpu"
+    row "UNIX datagram round trips" /s µs "$mi_unix" "$mi_unix_p99" "$mi_unix_cpu" "$kam_unix" "$kam_unix_p99" "$kam_unix_cpu"
+    row "FIFO, $clients clients at once" /s µs "$mi_fifo_n" "$mi_fifo_n_p99" "$mi_fifo_n_cpu" \
+        "$kam_fifo_n" "$kam_fifo_n_p99" "$kam_fifo_n_cpu"
+    row "UDP, $clients clients at once" /s µs "$mi_udp_n" "$mi_udp_n_p99" "$mi_udp_n_cpu" "$kam_udp_n" "$kam_udp_n_p99" "$kam_udp_n_cpu"
+    row "UNIX datagrams, $clients clients at once" /s µs "$mi_unix_n" "$mi_unix_n_p99" "$mi_unix_n_cpu" \
+        "$kam_unix_n" "$kam_unix_n_p99" "$kam_unix_n_cpu"
     echo
     echo "Server CPU per request, HTTP keep-alive at 32 connections (all the server's processes and threads, from"
     echo "/proc while wrk ran):"
     echo
     echo "| | user µs | kernel µs | total µs |"
     echo "|---|---:|---:|---:|"
-    echo "| mi_daemon | $mi_user32 | $mi_kernel32 | $(python3 -c "print('%.1f' % ($mi_user32 + $mi_kernel32))") |"
-    echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(python3 -c "print('%.1f' % ($kam_user32 + $kam_kernel32))") |"
+    echo "| mi_daemon | $mi_user32 | $mi_kernel32 | $(add "$mi_user32" "$mi_kernel32") |"
+    echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(add "$kam_user32" "$kam_kernel32") |"
 else
     echo "Kamailio is not installed here (Debian: kamailio), so only mi's figures are given."
     echo
-    echo "| transport | mi_daemon (1 thread) | p99 |"
-    echo "|---|---:|---:|"
-    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms |"
-    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms |"
-    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs |"
-    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs |"
-    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs |"
-    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs |"
-    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs |"
-    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs |"
+    echo "| transport | mi_daemon (1 thread) | p99 | server CPU per request |"
+    echo "|---|---:|---:|---:|"
+    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms | $(add "$mi_user1" "$mi_kernel1") µs |"
+    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms | $(add "$mi_user32" "$mi_kernel32") µs |"
+    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs | $mi_fifo_cpu µs |"
+    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs | $mi_udp_rt_cpu µs |"
+    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs | $mi_unix_cpu µs |"
+    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs | $mi_fifo_n_cpu µs |"
+    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs | $mi_udp_n_cpu µs |"
+    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs | $mi_unix_n_cpu µs |"
     echo
     echo "Server CPU per request, HTTP keep-alive at 32 connections: $mi_user32 µs user, $mi_kernel32 µs kernel."
 fi
