@@ -256,6 +256,29 @@ BOOST_AUTO_TEST_CASE(a_deferred_call_is_recorded_when_its_final_answer_is_made) 
     BOOST_TEST(answers[1].error == 404); // the answer itself carries the code too
 }
 
+BOOST_AUTO_TEST_CASE(a_record_that_is_not_detailed_has_the_outcome_without_params_or_time) {
+    journal seen;
+    auto counting = seen.observer();
+    counting.detailed = false;
+    mi::dispatcher const d(commands, mi::limits{}, counting);
+    answer(d, request("log_level", R"({"level":4})"), reader);
+    answer(d, request("cache_store", R"(["k","v"])"), writer);
+    d.async_call(request("later", R"(["hi"])"), reader, [](mi::answer const&) {});
+    auto const deferred = seen.wait_for_call(3);
+    for (auto& w : workers) w.join();
+    workers.clear();
+    std::lock_guard lock(seen.mutex);
+    BOOST_TEST(seen.calls[0].method == "log_level");
+    BOOST_TEST(seen.calls[0].error == -32003);
+    BOOST_TEST(seen.calls[1].error == 0);
+    BOOST_TEST(deferred.method == "later");
+    BOOST_TEST(deferred.error == 0);
+    for (auto const& c : seen.calls) {
+        BOOST_TEST(c.params == "");
+        BOOST_TEST(c.duration.count() == 0);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_synchronous_answer_through_async_call_carries_its_error_code) {
     mi::dispatcher const d(commands);
     int code = 1;

@@ -39,9 +39,9 @@ struct limits {
 struct call_record {
     context const& caller;             ///< transport, peer and granted permission
     std::string_view method;           ///< as requested
-    std::string_view params;           ///< the params as JSON text, empty when there were none
+    std::string_view params;           ///< the params as JSON text, empty when there were none (or not `detailed`)
     int error = 0;                     ///< 0 when answered with a result, else the JSON-RPC error code answered
-    std::chrono::nanoseconds duration; ///< from the call's start to its final answer
+    std::chrono::nanoseconds duration; ///< from the call's start to its final answer (zero when not `detailed`)
 };
 
 /** What a dispatcher tells its owner. Both are optional, called on the thread that answers, and must be
@@ -51,6 +51,9 @@ struct observer {
     /// whatever the outcome: unknown methods, refused parameters, denied permissions, handler errors.
     std::function<void(call_record const&)> on_call;
     limit_hook on_limit; ///< each request that meets one of the `limits`
+    /// Whether records carry `params` and `duration`. Filling them re-serializes every call's params and reads
+    /// the clock twice; a hook that only counts outcomes does without and costs next to nothing.
+    bool detailed = true;
 };
 
 template <class Set, class... Objects>
@@ -198,7 +201,7 @@ private:
 struct call_input {
     std::string_view method;
     json_ref const* params;
-    call_clock::time_point started; // set only when calls are audited
+    call_clock::time_point started; // set only when calls are audited in detail
     json_ref const* positional;
     json_ref const* named;
     json_ref const* id;
@@ -474,7 +477,7 @@ private:
         auto const mark = w.out().size();
         auto const method = e.method->string();
         auto const* params = e.params ? &*e.params : nullptr;
-        auto const started = observer_.on_call ? call_clock::now() : call_clock::time_point{};
+        auto const started = observer_.on_call && observer_.detailed ? call_clock::now() : call_clock::time_point{};
         w.error_code = 0;
         auto const result = dispatch(method, params, started, id, notification, w, ctx, ws, make_reply);
         if (result != outcome::deferred && observer_.on_call)
@@ -540,15 +543,20 @@ private:
         report_limit(observer_.on_limit, limit, ctx);
     }
 
-    static std::string params_text(json_ref const* params) {
-        return params ? boost::json::serialize(params->to_value()) : std::string();
+    std::string params_text(json_ref const* params) const {
+        return params && observer_.detailed ? boost::json::serialize(params->to_value()) : std::string();
+    }
+
+    // Calls are timed only for detailed records; an untimed call started at the clock's epoch.
+    static std::chrono::nanoseconds elapsed(call_clock::time_point started) {
+        return started == call_clock::time_point{} ? std::chrono::nanoseconds{} : call_clock::now() - started;
     }
 
     void audit(context const& ctx, std::string_view method, json_ref const* params, int error,
                call_clock::time_point started) const noexcept {
         try {
             auto const text = params_text(params);
-            observer_.on_call(call_record{ctx, method, text, error, call_clock::now() - started});
+            observer_.on_call(call_record{ctx, method, text, error, elapsed(started)});
         } catch (...) {
         }
     }
@@ -563,7 +571,7 @@ private:
                            peer = std::string(in.ctx.peer), granted = in.ctx.granted, method = std::string(in.method),
                            params = params_text(in.params), started = in.started](int error) {
                 context const caller{transport, peer, granted};
-                on_call(call_record{caller, method, params, error, call_clock::now() - started});
+                on_call(call_record{caller, method, params, error, elapsed(started)});
             });
         } catch (...) {
         }
