@@ -56,9 +56,6 @@ struct observer {
     bool detailed = true;
 };
 
-template <class Set, class... Objects>
-class dispatcher;
-
 namespace detail {
 template <class... Objects>
 class dispatcher_core;
@@ -295,7 +292,7 @@ public:
 
     template <class OnAnswer = synchronous>
     outcome handle(std::string_view request, json_writer& w, context const& ctx, workspace& ws,
-                           reply_maker make_reply, OnAnswer* on_answer = nullptr) const noexcept {
+                   reply_maker make_reply, OnAnswer* on_answer = nullptr) const noexcept {
         workspace_use const busy(ws.in_use_);
         auto& out = w.out();
         try {
@@ -339,7 +336,7 @@ private:
     // notifications leave no element, and a batch of them leaves no response.
     template <class OnAnswer>
     outcome batch(json_ref requests, json_writer& w, context const& ctx, workspace& ws,
-                          reply_maker make_reply, OnAnswer* on_answer) const {
+                  reply_maker make_reply, OnAnswer* on_answer) const {
         if (requests.size() == 0) {
             write_error(w, nullptr, errc::invalid_request);
             return outcome::answered;
@@ -393,8 +390,7 @@ private:
     };
 
     template <class OnAnswer>
-    outcome async_batch(json_ref requests, context const& ctx, workspace& ws,
-                                OnAnswer& on_answer) const {
+    outcome async_batch(json_ref requests, context const& ctx, workspace& ws, OnAnswer& on_answer) const {
         auto collector = std::make_shared<batch_collector<OnAnswer>>(on_answer, requests.size());
         std::size_t element = 0;
         bool deferred_state = false;
@@ -459,7 +455,7 @@ private:
     }
 
     outcome process(json_ref request, json_writer& w, context const& ctx, workspace& ws,
-                            reply_maker make_reply) const {
+                    reply_maker make_reply) const {
         if (!request.is(token_kind::object)) {
             write_error(w, nullptr, errc::invalid_request);
             return outcome::answered;
@@ -489,9 +485,9 @@ private:
         return result;
     }
 
-    outcome dispatch(std::string_view method, json_ref const* params,
-                             call_clock::time_point started, json_ref const* id, bool notification,
-                             json_writer& w, context const& ctx, workspace& ws, reply_maker make_reply) const {
+    outcome dispatch(std::string_view method, json_ref const* params, call_clock::time_point started,
+                     json_ref const* id, bool notification, json_writer& w, context const& ctx, workspace& ws,
+                     reply_maker make_reply) const {
         auto const found = resolve_(method);
         if (found.command == no_command) {
             if (found.ambiguous_count == 0) {
@@ -577,11 +573,10 @@ private:
         }
     }
 
-    static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault,
-                                 std::string_view name) {
+    static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault, std::string_view name) {
         std::string_view prefix = fault == bind_fault::bad_type         ? "Bad type for parameter '"
                                   : fault == bind_fault::bad_array_item ? "Bad type for array item in parameter '"
-                                                                                : "Empty array in parameter '";
+                                                                        : "Empty array in parameter '";
         char data[192];
         auto const n = std::min(name.size(), sizeof data - prefix.size() - 1);
         std::copy(prefix.begin(), prefix.end(), data);

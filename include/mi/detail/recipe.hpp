@@ -281,7 +281,6 @@ struct recipe_form {
             return whole;
         }
     }
-
 };
 
 template <auto Handler, fixed_string... Names>

@@ -643,8 +643,7 @@ private:
         auto on_read = [self = this->shared_from_this()](error_code ec, std::size_t) {
             if (self->phase_ == phase::closed) return;
             if (ec) return self->read_failed(ec);
-            self->disarm();
-            self->on_request();
+            self->read_body(); // the parser is done now
         };
         beast_http::async_read(stream_, buffer_, *parser_, std::move(on_read));
     }
