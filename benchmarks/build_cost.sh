@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: BSL-1.0
 #
 # W5 build figures (workloads.md): compile time at -O2 and stripped binary size of the W5 translation unit,
-# 100 commands m0..m99, via mi, via the hand-written registry, and with no framework; plus mi (and the two
-# baselines) at 10 and 50 commands, for the cost of one more command.
-# Each TU is compiled alone (best of 3 wall-clock times), linked against Boost.JSON, run once (it must print
-# W5's response), and stripped. Prints a markdown table.
+# 100 commands m0..m99, via mi, via the hand-written registry, and with no framework; plus each at 10 and 50
+# commands, for the cost of one more command. mi is measured twice: header-only, and with MI_SEPARATE_COMPILATION,
+# its command-independent code built once into libmi_separate.so, as the registry's JSON code is in
+# libboost_json.so.
+# Each TU is compiled alone (best of 3 CPU times, user + system), linked (against Boost.JSON, shared), run once
+# (it must print W5's response), and stripped. Prints a markdown table.
 #
 # usage: benchmarks/build_cost.sh [work-dir]     (default build/bench/build_cost; CXX defaults to g++)
 set -euo pipefail
@@ -19,52 +21,76 @@ mkdir -p "$work"
 
 declare -A seconds bytes
 
-# measure NAME SOURCE COMMANDS: compile (best of 3), link, run, strip; fills seconds[NAME] and bytes[NAME]
-measure() {
-    local name=$1 source=$here/build_cost/$2 commands=$3 best="" t
+# best_time OUTPUT ARGS...: compiles with "$cxx" ARGS (log in OUTPUT.log) three times; prints the least CPU time
+best_time() {
+    local output=$1 best="" t
+    shift
     for _ in 1 2 3; do
-        TIMEFORMAT=%3R
-        if ! { time "$cxx" "${flags[@]}" -DMI_COMMANDS="$commands" -c "$source" -o "$work/$name.o" \
-                   2>"$work/$name.log"; } 2>"$work/$name.time"; then
-            cat "$work/$name.log" >&2
-            echo "build_cost.sh: $name does not compile" >&2
+        TIMEFORMAT='%3U %3S'
+        if ! { time "$cxx" "$@" 2>"$output.log"; } 2>"$output.time"; then
+            cat "$output.log" >&2
+            echo "build_cost.sh: $output does not compile" >&2
             exit 1
         fi
-        t=$(<"$work/$name.time")
+        t=$(awk '{ printf "%.3f", $1 + $2 }' "$output.time")
         if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
     done
-    "$cxx" "$work/$name.o" -o "$work/$name" -lboost_json
+    echo "$best"
+}
+
+# The separately compiled part of mi, once: its compile time and size are reported on their own.
+separate=(-DMI_SEPARATE_COMPILATION)
+library_seconds=$(best_time "$work/mi_src.o" "${flags[@]}" "${separate[@]}" -fPIC -c "$here/build_cost/mi_src.cpp" \
+                  -o "$work/mi_src.o")
+"$cxx" -shared "$work/mi_src.o" -o "$work/libmi_separate.so" -lboost_json
+strip -o "$work/libmi_separate.stripped.so" "$work/libmi_separate.so"
+library_bytes=$(stat -c %s "$work/libmi_separate.stripped.so")
+
+# measure NAME SOURCE COMMANDS [compile flags...] [-- link flags...]: compile (best of 3), link, run, strip;
+# fills seconds[NAME] and bytes[NAME]
+measure() {
+    local name=$1 source=$here/build_cost/$2 commands=$3 compile=() link=()
+    shift 3
+    while (($#)) && [[ $1 != -- ]]; do compile+=("$1"); shift; done
+    (($#)) && shift && link=("$@")
+    seconds[$name]=$(best_time "$work/$name.o" "${flags[@]}" "${compile[@]}" -DMI_COMMANDS="$commands" -c "$source" \
+                     -o "$work/$name.o")
+    "$cxx" "$work/$name.o" -o "$work/$name" "${link[@]}" -lboost_json
     local expected='{"jsonrpc":"2.0","result":3,"id":1}' got
     got=$("$work/$name") || { echo "build_cost.sh: $name answered '$got', expected '$expected'" >&2; exit 1; }
     [[ $got == "$expected" ]] || { echo "build_cost.sh: $name answered '$got', expected '$expected'" >&2; exit 1; }
     strip -o "$work/$name.stripped" "$work/$name"
-    seconds[$name]=$best
     bytes[$name]=$(stat -c %s "$work/$name.stripped")
-    echo "build_cost.sh: $name: ${best} s, ${bytes[$name]} bytes" >&2
+    echo "build_cost.sh: $name: ${seconds[$name]} s, ${bytes[$name]} bytes" >&2
 }
 
 for n in 100 50 10; do
     measure plain_$n plain_w5.cpp $n
     measure registry_$n registry_w5.cpp $n
     measure mi_$n mi_w5.cpp $n
+    measure separate_$n mi_w5.cpp $n "${separate[@]}" -- -L"$work" -lmi_separate -Wl,-rpath,"$work"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # per_command A100 A10 SCALE: (A100 - A10) / 90 * SCALE
 per_command() { awk -v a="$1" -v b="$2" -v k="$3" 'BEGIN { printf "%.1f", (a - b) / 90 * k }'; }
 
-echo "W5 translation unit, \`$cxx -std=c++20 -O2 -DNDEBUG -c\` (best of 3 wall-clock), linked with -lboost_json"
-echo "(shared), stripped. Ratios are to the no-framework TU with the same number of commands."
+echo "W5 translation unit, \`$cxx -std=c++20 -O2 -DNDEBUG -c\` (best of 3 CPU times, user + system), linked with"
+echo "-lboost_json (shared), stripped. Ratios are to the no-framework TU with the same number of commands."
+echo "The separate rows define MI_SEPARATE_COMPILATION and link libmi_separate.so, built once from <mi/src.hpp>:"
+echo "${library_seconds} s to compile, ${library_bytes} bytes stripped (libboost_json.so, which every row links, is"
+echo "$(stat -L -c %s "$("$cxx" -print-file-name=libboost_json.so)") bytes)."
 echo
 echo "| TU | commands | compile s | vs plain | stripped bytes | vs plain |"
 echo "|---|---:|---:|---:|---:|---:|"
 for n in 100 50 10; do
-    for kind in plain registry mi; do
+    for kind in plain registry mi separate; do
         name=${kind}_$n
         case $kind in
         plain) label="plain_w5.cpp (if chain, no framework)" ;;
         registry) label="registry_w5.cpp (hand-written registry)" ;;
-        mi) label="mi_w5.cpp (mi)" ;;
+        mi) label="mi_w5.cpp (mi, header-only)" ;;
+        separate) label="mi_w5.cpp (mi, MI_SEPARATE_COMPILATION)" ;;
         esac
         echo "| $label | $n | ${seconds[$name]} | $(ratio "${seconds[$name]}" "${seconds[plain_$n]}") |" \
              "${bytes[$name]} | $(ratio "${bytes[$name]}" "${bytes[plain_$n]}") |"
@@ -75,7 +101,7 @@ echo "Per additional command, (100 commands - 10 commands) / 90:"
 echo
 echo "| TU | compile ms per command | stripped bytes per command |"
 echo "|---|---:|---:|"
-for kind in plain registry mi; do
+for kind in plain registry mi separate; do
     echo "| $kind | $(per_command "${seconds[${kind}_100]}" "${seconds[${kind}_10]}" 1000) |" \
          "$(per_command "${bytes[${kind}_100]}" "${bytes[${kind}_10]}" 1) |"
 done

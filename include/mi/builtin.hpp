@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mi/command.hpp>
+#include <mi/detail/config.hpp>
 #include <mi/error.hpp>
 #include <mi/introspection.hpp>
 
@@ -18,102 +19,19 @@ inline constexpr int unknown_command_code = 404;
 inline constexpr std::string_view unknown_command_message = "unknown MI command";
 
 /** `which`: every name a client may type (canonical names in a set of modules). */
-inline std::vector<std::string_view> which_all(introspection const& set) {
-    std::vector<std::string_view> names;
-    names.reserve(set.commands().size());
-    for (auto const& c : set.commands()) names.push_back(c.canonical);
-    return names;
-}
+MI_DECL std::vector<std::string_view> which_all(introspection const& set);
 
 /** `which command`: the parameter names of each recipe; "module:" lists that module's commands. */
-inline result<boost::json::value> which_one(introspection const& set, std::string_view command) {
-    if (set.uses_modules() && command.size() > 1 && command.back() == ':') {
-        boost::json::array names;
-        for (auto const& c : set.commands())
-            if (c.canonical.starts_with(command)) names.emplace_back(c.canonical);
-        if (names.empty()) return error(unknown_command_code, std::string(unknown_command_message));
-        return boost::json::value(std::move(names));
-    }
-    auto const* found = set.find(command);
-    if (!found) return error(unknown_command_code, std::string(unknown_command_message));
-    boost::json::array recipes;
-    for (auto const& r : found->recipes) {
-        boost::json::array names;
-        for (auto const& p : r.params) names.emplace_back(p.name);
-        recipes.emplace_back(std::move(names));
-    }
-    return boost::json::value(std::move(recipes));
-}
+MI_DECL result<boost::json::value> which_one(introspection const& set, std::string_view command);
 
 inline std::string_view help_usage() { return "Usage: help mi_cmd - returns information about 'mi_cmd'"; }
 
 /** `help mi_cmd`: `{"Help": ..., "Exported by": ...}` as OpenSIPS answers. */
-inline result<boost::json::object> help_one(introspection const& set, std::string_view mi_cmd) {
-    auto const* found = set.find(mi_cmd);
-    if (!found) return error(unknown_command_code, std::string(unknown_command_message));
-    boost::json::object o;
-    o["Help"] = found->help.empty() ? std::string_view("not available for this command") : found->help;
-    o["Exported by"] = found->module.empty() ? std::string_view("core") : found->module;
-    return o;
-}
+MI_DECL result<boost::json::object> help_one(introspection const& set, std::string_view mi_cmd);
 
 /** `rpc.discover`: an OpenRPC 1.3 document of the set. A command's recipes are its `x-recipes`; `params`
     holds every parameter of any recipe, required only when every recipe requires it. */
-inline boost::json::value discover(introspection const& set) {
-    using boost::json::array;
-    using boost::json::object;
-    array methods;
-    for (auto const& c : set.commands()) {
-        array params, recipes;
-        auto required_everywhere = [&](std::string_view name) {
-            for (auto const& r : c.recipes) {
-                bool required = false;
-                for (auto const& p : r.params) required = required || (p.name == name && p.required);
-                if (!required) return false;
-            }
-            return true;
-        };
-        for (auto const& r : c.recipes) {
-            array recipe;
-            for (auto const& p : r.params) {
-                recipe.emplace_back(p.name);
-                bool const seen = std::any_of(params.begin(), params.end(), [&](auto const& e) {
-                    return e.as_object().at("name").as_string() == p.name;
-                });
-                if (!seen)
-                    params.emplace_back(object{{"name", p.name},
-                                               {"required", required_everywhere(p.name)},
-                                               {"schema", p.schema()}});
-            }
-            recipes.emplace_back(std::move(recipe));
-        }
-        object method{{"name", c.canonical},
-                      {"paramStructure", c.named_params_only ? "by-name" : "either"},
-                      {"params", std::move(params)},
-                      {"x-recipes", std::move(recipes)}};
-        if (!c.help.empty()) method["summary"] = c.help;
-        // one result schema when the recipes agree, otherwise any of them
-        array results;
-        for (auto const& r : c.recipes) {
-            auto schema = r.result_schema();
-            if (std::find(results.begin(), results.end(), schema) == results.end()) results.push_back(std::move(schema));
-        }
-        method["result"] = object{{"name", "result"},
-                                  {"schema", results.size() == 1 ? results[0] : object{{"oneOf", std::move(results)}}}};
-        array permissions; // what each recipe needs, in the order `which` lists them
-        for (auto const& r : c.recipes) permissions.emplace_back(name_of(r.needs));
-        method["x-permissions"] = std::move(permissions);
-        if (!c.aliases.empty()) {
-            array aliases;
-            for (auto a : c.aliases) aliases.emplace_back(a);
-            method["x-aliases"] = std::move(aliases);
-        }
-        methods.emplace_back(std::move(method));
-    }
-    return object{{"openrpc", "1.3.2"},
-                  {"info", object{{"title", set.title()}, {"version", set.version()}}},
-                  {"methods", std::move(methods)}};
-}
+MI_DECL boost::json::value discover(introspection const& set);
 
 inline constexpr auto which = command<"which">("lists the available commands, or the parameters of each recipe of one",
                                                needs_read, recipe<&which_all>, recipe<&which_one, "command">);
@@ -125,3 +43,7 @@ inline constexpr command_t<fixed_string(""), fixed_string("rpc.discover"), 0, bo
     rpc_discover{"returns the OpenRPC document of the service"};
 
 } // namespace mi::builtin
+
+#ifndef MI_SEPARATE_COMPILATION
+#include <mi/impl/builtin.ipp>
+#endif

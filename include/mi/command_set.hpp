@@ -11,6 +11,8 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <array>
+#include <cstdint>
+#include <span>
 #include <string_view>
 #include <tuple>
 
@@ -91,28 +93,17 @@ inline constexpr auto recipe_infos = []<class... Form, permission... Needs>(boos
 template <class Recipe>
 using recipe_key_of = recipe_key<typename Recipe::form, Recipe::needs>;
 
-// A command's description as compile-time data. Names are filled in from `canonical` at run time and the help
-// text comes from the set object, which keeps each command's data to a few pointers.
 template <class Command>
-struct command_description {
-    static constexpr auto aliases = []<class... A>(boost::mp11::mp_list<A...>) {
-        return std::array<std::string_view, sizeof...(A)>{A::name...};
-    }(typename Command::aliases{});
+using recipe_keys_of = boost::mp11::mp_transform<recipe_key_of, typename Command::recipes>;
 
-    static constexpr command_info partial() {
-        return {Command::canonical, {}, {}, {}, (Command::flags & flag_named_only) != 0,
-                (Command::flags & flag_async) != 0,
-                recipe_infos<boost::mp11::mp_transform<recipe_key_of, typename Command::recipes>>, aliases};
-    }
+// A command's description as plain bytes: which of the set's distinct recipe lists it has, its flags, how many
+// aliases it has. Names come from the lookup table's text, help texts from the set object: none of it is a
+// pointer that a position-independent program would have to relocate at load time.
+struct command_layout {
+    std::uint16_t recipes;
+    std::uint16_t aliases;
+    unsigned flags;
 };
-
-// Completes what `partial` leaves out: "module:name" split, and the help text.
-inline void complete(command_info& info, std::string_view help) noexcept {
-    auto const colon = info.canonical.find(':');
-    info.module = colon == std::string_view::npos ? std::string_view() : info.canonical.substr(0, colon);
-    info.name = colon == std::string_view::npos ? info.canonical : info.canonical.substr(colon + 1);
-    info.help = help;
-}
 
 } // namespace detail
 
@@ -137,10 +128,17 @@ public:
 
     static constexpr std::size_t alias_count = (boost::mp11::mp_size<typename Commands::aliases>::value + ... + 0);
 
+    template <class Command>
+    static constexpr std::size_t alias_text = []<class... A>(boost::mp11::mp_list<A...>) {
+        return (A::name.size() + ... + 0);
+    }(typename Command::aliases{});
+    using table_type = detail::method_table<size, alias_count, uses_modules,
+                                            (Commands::canonical.size() + ... + 0) + (alias_text<Commands> + ... + 0)>;
+
     static constexpr auto table = [] {
         std::array<detail::name_entry, size> names{
             detail::name_entry{Commands::canonical, Commands::name, !Commands::module.empty()}...};
-        using alias_entry = typename detail::method_table<size, alias_count, uses_modules>::alias_entry;
+        using alias_entry = typename table_type::alias_entry;
         std::array<alias_entry, alias_count> aliases{};
         std::size_t at = 0, command = 0;
         (
@@ -149,8 +147,27 @@ public:
                 ++command;
             }(typename Commands::aliases{}),
             ...);
-        return detail::method_table<size, alias_count, uses_modules>(names, aliases);
+        return table_type(names, aliases);
     }();
+
+    /** Describes every command into `infos`, their aliases into `aliases`. */
+    void describe(std::array<command_info, size>& infos, std::array<std::string_view, alias_count>& aliases) const noexcept {
+        std::size_t alias = 0;
+        for (std::size_t i = 0; i < size; ++i) {
+            auto const& layout = layouts[i];
+            auto const canonical = table.canonical(i);
+            auto const colon = canonical.find(':');
+            infos[i] = {canonical,
+                        colon == std::string_view::npos ? std::string_view() : canonical.substr(0, colon),
+                        colon == std::string_view::npos ? canonical : canonical.substr(colon + 1),
+                        help(i),
+                        (layout.flags & detail::flag_named_only) != 0,
+                        (layout.flags & detail::flag_async) != 0,
+                        recipe_lists[layout.recipes],
+                        std::span<std::string_view const>(aliases.data() + alias, layout.aliases)};
+            for (std::size_t a = 0; a < layout.aliases; ++a, ++alias) aliases[alias] = table.alias(alias);
+        }
+    }
 
     // A name must say which command it means; two commands under one name would make one unreachable.
     static_assert(!table.duplicate_name, "mi: two commands in one set have the same name (or an alias equals "
@@ -158,6 +175,15 @@ public:
     static_assert(size < detail::no_command, "mi: a command set holds at most 65534 commands");
 
 private:
+    // Commands of one shape share their recipes' descriptions: one pointer per distinct list, not per command.
+    using distinct_recipe_keys = boost::mp11::mp_unique<boost::mp11::mp_list<detail::recipe_keys_of<Commands>...>>;
+    static constexpr auto recipe_lists = []<class... Keys>(boost::mp11::mp_list<Keys...>) {
+        return std::array<std::span<recipe_info const>, sizeof...(Keys)>{detail::recipe_infos<Keys>...};
+    }(distinct_recipe_keys{});
+    static constexpr std::array<detail::command_layout, size> layouts{detail::command_layout{
+        boost::mp11::mp_find<distinct_recipe_keys, detail::recipe_keys_of<Commands>>::value,
+        boost::mp11::mp_size<typename Commands::aliases>::value, Commands::flags}...};
+
     std::array<std::string_view, size> helps_;
     service_info info_;
 };

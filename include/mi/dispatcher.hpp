@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mi/async.hpp>
+#include <mi/detail/config.hpp>
 #include <mi/command_set.hpp>
 #include <mi/context.hpp>
 #include <mi/detail/bind.hpp>
@@ -57,7 +58,6 @@ struct observer {
 };
 
 namespace detail {
-template <class... Objects>
 class dispatcher_core;
 } // namespace detail
 
@@ -72,7 +72,6 @@ public:
 private:
     template <class, class...>
     friend class dispatcher;
-    template <class...>
     friend class detail::dispatcher_core;
 
     detail::tape tape_;
@@ -117,65 +116,14 @@ using call_clock = std::chrono::steady_clock;
 
 enum class outcome { answered, silent, deferred };
 
-template <class Objects>
-struct call_env {
-    context const& ctx;
-    async_reply const& reply;
-    introspection const& intro;
-    Objects const& objects;
-
-    template <class C>
-    std::remove_const_t<C>& object() const {
-        return *std::get<std::remove_const_t<C>*>(objects);
-    }
-};
-
 struct selection {
     std::size_t recipe = 0;
     std::string_view fault; // empty when a recipe was chosen
 };
 
 // The OpenSIPS recipe rule (spec 3.2), with std::optional parameters widening a recipe's size to a range.
-inline selection select_recipe(std::span<recipe_info const> recipes, bool named_only, json_ref const* positional,
-                               json_ref const* named) noexcept {
-    auto fewest = [](recipe_info const& recipe) {
-        std::size_t n = 0;
-        for (auto const& p : recipe.params) n += p.required;
-        return n;
-    };
-    if (!positional && !named) {
-        for (std::size_t r = 0; r < recipes.size(); ++r)
-            if (fewest(recipes[r]) == 0) return {r, {}};
-        return {0, wrong_count};
-    }
-    if (positional) {
-        if (named_only) return {0, only_named};
-        std::size_t const k = positional->size();
-        std::size_t found = 0, chosen = 0;
-        for (std::size_t r = 0; r < recipes.size(); ++r) {
-            std::size_t const most = recipes[r].params.size();
-            if (most != 0 && fewest(recipes[r]) <= k && k <= most) chosen = found++ ? chosen : r;
-        }
-        if (found == 0) return {0, wrong_count};
-        if (found > 1) return {0, ambiguous_call};
-        return {chosen, {}};
-    }
-    std::size_t const k = named->size();
-    bool size_matched = false;
-    for (std::size_t r = 0; r < recipes.size(); ++r) {
-        auto const& params = recipes[r].params;
-        if (params.empty() || k < fewest(recipes[r]) || k > params.size()) continue;
-        size_matched = true;
-        std::size_t present = 0;
-        bool complete = true;
-        for (auto const& p : params) {
-            if (named->find(p.name)) ++present;
-            else if (p.required) complete = false;
-        }
-        if (complete && present == k) return {r, {}};
-    }
-    return {0, size_matched ? names_mismatch : wrong_count};
-}
+MI_DECL selection select_recipe(std::span<recipe_info const> recipes, bool named_only, json_ref const* positional,
+                                json_ref const* named) noexcept;
 
 // Makes the mi::async_reply of an asynchronous recipe, for whatever completion the caller has. Erased, so
 // that each recipe's runner is compiled once, not once per caller's completion type.
@@ -221,36 +169,35 @@ using command_objects = boost::mp11::mp_remove<boost::mp11::mp_transform<recipe_
 
 namespace detail {
 
-template <class Core>
-using recipe_runner = outcome (*)(Core const&, call_input&);
+class dispatcher_core;
+using recipe_runner = outcome (*)(dispatcher_core const&, call_input&);
 
-/* What a dispatcher does whatever commands it serves: parsing, batches, the envelope, recipe selection,
-   binding and answering. A dispatcher hands it the command set as data (the commands' descriptions, the
-   method lookup, one runner per recipe), so this code is compiled once per kind of handler object rather than
-   once per command set, and none of its symbols spells out the set's type, which in a set of a hundred
-   commands is ten kilobytes long. */
-template <class... Objects>
+/* What a dispatcher does whatever commands it serves and whatever objects it was given: parsing, batches, the
+   envelope, recipe selection, binding and answering. A dispatcher hands it the command set as data (the
+   commands' descriptions, the method lookup, one runner per recipe) and its handler objects erased, so this
+   code is compiled once for every set, or once for the program with MI_SEPARATE_COMPILATION, and none of its
+   symbols spells out the set's type, which in a set of a hundred commands is ten kilobytes long. */
 class dispatcher_core {
 public:
-    using objects_type = std::tuple<Objects*...>;
-    using env_type = call_env<objects_type>;
-    using runner = recipe_runner<dispatcher_core>;
-
     // What a core needs of a command set.
     struct set_view {
         std::span<command_info const> commands;
         resolution (*resolve)(std::string_view) noexcept;
         std::span<std::uint16_t const> ambiguous;    // the lookup's candidate lists
-        std::span<runner const> runners;             // one per recipe, command after command
+        std::span<recipe_runner const> runners;      // one per recipe, command after command
         std::span<std::uint32_t const> first_runner; // per command, where its recipes' runners start
         bool modules;
         service_info info;
     };
 
-    dispatcher_core(set_view set, mi::limits bounds, mi::observer watch, Objects&... objects)
-        : objects_(&objects...), limits_(bounds), observer_(std::move(watch)), resolve_(set.resolve),
-          ambiguous_(set.ambiguous), runners_(set.runners), first_runner_(set.first_runner),
-          intro_(set.commands, set.modules, set.info.title, set.info.version, set.resolve) {}
+    // How a caller with a completion has a batch answered: its elements may be answered later, in any order.
+    struct async_batcher {
+        void* on_answer;
+        outcome (*run)(dispatcher_core const&, json_ref requests, context const&, workspace&, void* on_answer);
+    };
+
+    // `objects` points to the dispatcher's std::tuple<Object*...>, which the recipes' runners know the type of.
+    MI_DECL dispatcher_core(set_view set, mi::limits bounds, mi::observer watch, void const* objects);
 
     dispatcher_core(dispatcher_core const&) = delete;
     dispatcher_core& operator=(dispatcher_core const&) = delete;
@@ -265,105 +212,33 @@ public:
         }
     }
 
+    template <class OnAnswer>
+    static async_batcher batcher_for(OnAnswer& on_answer) noexcept {
+        return {&on_answer, [](dispatcher_core const& core, json_ref requests, context const& ctx, workspace& ws,
+                               void* target) { return core.async_batch(requests, ctx, ws, *static_cast<OnAnswer*>(target)); }};
+    }
+
     // The id echoed as it came: a string, a number (integers exactly), or null.
-    static void write_id(json_writer& w, json_ref const* id) {
-        if (!id) return w.raw("null");
-        switch (id->kind()) {
-        case token_kind::string: return w.string(id->string());
-        case token_kind::int64: return w.integer(id->int64());
-        case token_kind::uint64: return w.integer(id->uint64());
-        case token_kind::real: return w.number(id->real());
-        default: return w.raw("null");
-        }
-    }
+    MI_DECL static void write_id(json_writer& w, json_ref const* id);
+    MI_DECL static std::string id_text(json_ref const* id);
 
-    static std::string id_text(json_ref const* id) {
-        std::string text;
-        boost::json::serializer serializer;
-        json_writer w(text, serializer);
-        write_id(w, id);
-        return text;
-    }
-
-    // What `handle` gets instead of a completion when the caller is synchronous.
-    struct synchronous {};
-
-    // Parses, then answers one request or a batch. Writes the response into `out`.
-
-    template <class OnAnswer = synchronous>
-    outcome handle(std::string_view request, json_writer& w, context const& ctx, workspace& ws,
-                   reply_maker make_reply, OnAnswer* on_answer = nullptr) const noexcept {
-        workspace_use const busy(ws.in_use_);
-        auto& out = w.out();
-        try {
-            if (!ws.tape_.read(request, limits_.max_depth)) {
-                if (ws.tape_.too_deep()) hit("depth", ctx);
-                write_error(w, nullptr, errc::parse_error);
-                return outcome::answered;
-            }
-            json_ref const root(ws.tape_, 0);
-            if (!root.is(token_kind::array)) return process(root, w, ctx, ws, make_reply);
-            return batch(root, w, ctx, ws, make_reply, on_answer);
-        } catch (...) {
-            // Only memory exhaustion gets here: handlers' exceptions are answered where they are called.
-            out.clear();
-            write_error(w, nullptr, errc::internal_error);
-            return outcome::answered;
-        }
-    }
+    // Parses, then answers one request or a batch into `w`. A synchronous caller gives no batcher.
+    MI_DECL outcome handle(std::string_view request, json_writer& w, context const& ctx, workspace& ws,
+                           reply_maker make_reply, async_batcher const* batcher = nullptr) const noexcept;
 
 private:
-    template <class Recipe, class Core>
-    friend outcome run_recipe(Core const&, call_input&);
+    template <class Recipe, class Objects>
+    friend outcome run_recipe(dispatcher_core const&, call_input&);
 
-    static void end_response_with(json_writer& w, json_ref const* id) {
-        w.raw(R"(,"id":)");
-        write_id(w, id);
-        w.raw('}');
-    }
-
-    static void write_error(json_writer& w, json_ref const* id, int code, std::string_view message,
-                            std::string_view data = {}) {
-        detail::write_error(w, code, message, data);
-        end_response_with(w, id);
-    }
-
-    static void write_error(json_writer& w, json_ref const* id, errc code, std::string_view data = {}) {
-        write_error(w, id, static_cast<int>(code), message_of(code), data);
-    }
+    MI_DECL static void end_response_with(json_writer& w, json_ref const* id);
+    MI_DECL static void write_error(json_writer& w, json_ref const* id, int code, std::string_view message,
+                                    std::string_view data = {});
+    MI_DECL static void write_error(json_writer& w, json_ref const* id, errc code, std::string_view data = {});
 
     // JSON-RPC 2.0 batches (spec 1.6 says OpenSIPS has none; we do): each element answered in order,
     // notifications leave no element, and a batch of them leaves no response.
-    template <class OnAnswer>
-    outcome batch(json_ref requests, json_writer& w, context const& ctx, workspace& ws,
-                  reply_maker make_reply, OnAnswer* on_answer) const {
-        if (requests.size() == 0) {
-            write_error(w, nullptr, errc::invalid_request);
-            return outcome::answered;
-        }
-        if (requests.size() > limits_.max_batch) {
-            hit("batch", ctx);
-            write_error(w, nullptr, errc::invalid_request, batch_too_large);
-            return outcome::answered;
-        }
-        if constexpr (std::is_same_v<OnAnswer, synchronous>) {
-            std::size_t answered = 0;
-            auto const start = w.out().size();
-            w.raw('[');
-            requests.each_item([&](json_ref request) {
-                auto const mark = w.out().size();
-                if (answered) w.raw(',');
-                if (process(request, w, ctx, ws, make_reply) == outcome::answered) ++answered;
-                else w.out().resize(mark);
-            });
-            if (!answered) return w.out().resize(start), outcome::silent; // nothing at all, not "[]"
-            w.raw(']');
-            w.error_code = 0; // the batch's elements carry their own errors
-            return outcome::answered;
-        } else {
-            return async_batch(requests, ctx, ws, *on_answer);
-        }
-    }
+    MI_DECL outcome batch(json_ref requests, json_writer& w, context const& ctx, workspace& ws,
+                          reply_maker make_reply, async_batcher const* batcher) const;
 
     template <class OnAnswer>
     struct batch_collector {
@@ -431,165 +306,25 @@ private:
         return outcome::deferred;
     }
 
-    struct envelope {
-        std::optional<json_ref> jsonrpc, method, params, id;
-    };
+    MI_DECL outcome process(json_ref request, json_writer& w, context const& ctx, workspace& ws,
+                            reply_maker make_reply) const;
+    MI_DECL outcome dispatch(std::string_view method, json_ref const* params, call_clock::time_point started,
+                             json_ref const* id, bool notification, json_writer& w, context const& ctx,
+                             workspace& ws, reply_maker make_reply) const;
 
-    static bool names_equal(std::string_view key, std::string_view name) noexcept {
-        if (key.size() != name.size()) return false;
-        for (std::size_t i = 0; i < key.size(); ++i)
-            if ((key[i] | 0x20) != name[i]) return false; // names are lower-case letters only
-        return true;
-    }
-
-    // Spec 1.1: member names matched case-insensitively, the first occurrence wins.
-    static envelope read_envelope(json_ref request) noexcept {
-        envelope e;
-        request.each_member([&](std::string_view key, json_ref value) {
-            if (!e.jsonrpc && names_equal(key, "jsonrpc")) e.jsonrpc = value;
-            else if (!e.method && names_equal(key, "method")) e.method = value;
-            else if (!e.params && names_equal(key, "params")) e.params = value;
-            else if (!e.id && names_equal(key, "id")) e.id = value;
-        });
-        return e;
-    }
-
-    outcome process(json_ref request, json_writer& w, context const& ctx, workspace& ws,
-                    reply_maker make_reply) const {
-        if (!request.is(token_kind::object)) {
-            write_error(w, nullptr, errc::invalid_request);
-            return outcome::answered;
-        }
-        envelope const e = read_envelope(request);
-        bool const id_valid = !e.id || e.id->is(token_kind::string) || e.id->is_number() || e.id->is(token_kind::null);
-        json_ref const* const id = e.id && id_valid ? &*e.id : nullptr;
-        bool const valid = id_valid && e.jsonrpc && e.jsonrpc->is(token_kind::string) && e.jsonrpc->string() == "2.0" &&
-                           e.method && e.method->is(token_kind::string) && (!e.params || e.params->is_structured());
-        if (!valid) {
-            write_error(w, id, errc::invalid_request);
-            return outcome::answered;
-        }
-        bool const notification = !e.id;
-        auto const mark = w.out().size();
-        auto const method = e.method->string();
-        auto const* params = e.params ? &*e.params : nullptr;
-        auto const started = observer_.on_call && observer_.detailed ? call_clock::now() : call_clock::time_point{};
-        w.error_code = 0;
-        auto const result = dispatch(method, params, started, id, notification, w, ctx, ws, make_reply);
-        if (result != outcome::deferred && observer_.on_call)
-            audit(ctx, method, params, w.error_code, started);
-        if (notification && result == outcome::answered) {
-            w.out().resize(mark);
-            return outcome::silent;
-        }
-        return result;
-    }
-
-    outcome dispatch(std::string_view method, json_ref const* params, call_clock::time_point started,
-                     json_ref const* id, bool notification, json_writer& w, context const& ctx, workspace& ws,
-                     reply_maker make_reply) const {
-        auto const found = resolve_(method);
-        if (found.command == no_command) {
-            if (found.ambiguous_count == 0) {
-                write_error(w, id, errc::method_not_found);
-                return outcome::answered;
-            }
-            auto& data = ws.scratch_;
-            data.assign("supported names: ");
-            for (std::size_t i = 0; i < found.ambiguous_count; ++i) {
-                if (i) data.append(", ");
-                data.append(intro_.commands()[ambiguous_[found.ambiguous_first + i]].canonical);
-            }
-            write_error(w, id, errc::method_ambiguous, data);
-            return outcome::answered;
-        }
-        // spec 1.1: empty params are no params
-        json_ref const* positional = nullptr;
-        json_ref const* named = nullptr;
-        if (params && params->size() != 0) (params->is(token_kind::array) ? positional : named) = params;
-        if (params && params->size() > limits_.max_params) {
-            hit("params", ctx);
-            write_error(w, id, errc::invalid_params, too_many_params);
-            return outcome::answered;
-        }
-        if (params && params->longest_string() > limits_.max_string) {
-            hit("string", ctx);
-            write_error(w, id, errc::invalid_params, string_too_long);
-            return outcome::answered;
-        }
-
-        auto const& command = intro_.commands()[found.command];
-        auto const chosen = select_recipe(command.recipes, command.named_params_only, positional, named);
-        if (!chosen.fault.empty()) {
-            write_error(w, id, errc::invalid_params, chosen.fault);
-            return outcome::answered;
-        }
-        if (auto const needs = command.recipes[chosen.recipe].needs; needs > ctx.granted) {
-            auto& data = ws.scratch_;
-            data.assign(command.canonical).append(" called so needs the '").append(name_of(needs));
-            data.append("' permission; this caller has '").append(name_of(ctx.granted)).append("'");
-            write_error(w, id, errc::permission_denied, data);
-            return outcome::answered;
-        }
-        call_input input{method, params, started, positional, named, id, notification, w, ctx, make_reply};
-        return runners_[first_runner_[found.command] + chosen.recipe](*this, input);
-    }
-
-    void hit(std::string_view limit, context const& ctx) const noexcept {
-        report_limit(observer_.on_limit, limit, ctx);
-    }
-
-    std::string params_text(json_ref const* params) const {
-        return params && observer_.detailed ? boost::json::serialize(params->to_value()) : std::string();
-    }
-
-    // Calls are timed only for detailed records; an untimed call started at the clock's epoch.
-    static std::chrono::nanoseconds elapsed(call_clock::time_point started) {
-        return started == call_clock::time_point{} ? std::chrono::nanoseconds{} : call_clock::now() - started;
-    }
-
-    void audit(context const& ctx, std::string_view method, json_ref const* params, int error,
-               call_clock::time_point started) const noexcept {
-        try {
-            auto const text = params_text(params);
-            observer_.on_call(call_record{ctx, method, text, error, elapsed(started)});
-        } catch (...) {
-        }
-    }
-
+    MI_DECL void hit(std::string_view limit, context const& ctx) const noexcept;
+    MI_DECL void audit(context const& ctx, std::string_view method, json_ref const* params, int error,
+                       call_clock::time_point started) const noexcept;
     // A deferred call is audited when its final answer is made, long after the request's bytes are gone:
     // what the record shows is copied now.
-    void audit_later(async_reply const& reply, call_input const& in) const noexcept {
-        try {
-            auto* state = async_access::state(reply);
-            if (!state) return;
-            state->on_end([on_call = observer_.on_call, transport = std::string(in.ctx.transport),
-                           peer = std::string(in.ctx.peer), granted = in.ctx.granted, method = std::string(in.method),
-                           params = params_text(in.params), started = in.started](int error) {
-                context const caller{transport, peer, granted};
-                on_call(call_record{caller, method, params, error, elapsed(started)});
-            });
-        } catch (...) {
-        }
-    }
-
-    static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault, std::string_view name) {
-        std::string_view prefix = fault == bind_fault::bad_type         ? "Bad type for parameter '"
-                                  : fault == bind_fault::bad_array_item ? "Bad type for array item in parameter '"
-                                                                        : "Empty array in parameter '";
-        char data[192];
-        auto const n = std::min(name.size(), sizeof data - prefix.size() - 1);
-        std::copy(prefix.begin(), prefix.end(), data);
-        std::copy_n(name.begin(), n, data + prefix.size());
-        data[prefix.size() + n] = '\'';
-        write_error(w, id, errc::invalid_params, std::string_view(data, prefix.size() + n + 1));
-    }
+    MI_DECL void audit_later(async_reply const& reply, call_input const& in) const noexcept;
+    MI_DECL static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault, std::string_view name);
 
     // Binds, calls and answers. Instantiated once per parameter types and result type, not per recipe:
     // commands of the same shape share it, which keeps a set of many commands cheap to compile. Never inlined
     // into the per-recipe runners, or each would get its own copy again (a third of a 100-command TU's time).
     template <class Values, class Result, bool TakesReply>
-    [[gnu::noinline]] outcome run_shape(std::span<param_info const> params, Result (*call)(env_type&, Values&),
+    [[gnu::noinline]] outcome run_shape(std::span<param_info const> params, Result (*call)(call_env const&, Values&),
                                         call_input& in) const {
         auto& w = in.w;
         auto const* id = in.id;
@@ -614,7 +349,7 @@ private:
             reply = in.make_reply(id, in.notification);
             if (observer_.on_call) audit_later(reply, in);
         }
-        env_type env{in.ctx, reply, intro_, objects_};
+        call_env const env{in.ctx, reply, intro_, objects_};
         auto const mark = w.out().size();
         auto answer_now = [&] { return async_access::settle(reply); };
         try {
@@ -669,22 +404,43 @@ private:
         end_response_with(w, id);
     }
 
-
-    objects_type objects_;
+    void const* objects_;
     mi::limits limits_;
     mi::observer observer_;
     resolution (*resolve_)(std::string_view) noexcept;
     std::span<std::uint16_t const> ambiguous_;
-    std::span<runner const> runners_;
+    std::span<recipe_runner const> runners_;
     std::span<std::uint32_t const> first_runner_;
     introspection intro_;
 };
 
-template <class Recipe, class Core>
-outcome run_recipe(Core const& core, call_input& in) {
-    return core.template run_shape<typename Recipe::values, typename Recipe::result, Recipe::takes_reply>(
-        recipe_description<typename Recipe::form>::params, &Recipe::template invoke<typename Core::env_type>, in);
+template <class Recipe, class Objects>
+outcome run_recipe(dispatcher_core const& core, call_input& in) {
+    return core.run_shape<typename Recipe::values, typename Recipe::result, Recipe::takes_reply>(
+        recipe_description<typename Recipe::form>::params, &Recipe::template invoke<Objects>, in);
 }
+
+// The objects a recipe's runner is compiled for: none when its handler is a free function, so that such a
+// runner is the same whatever objects the dispatcher holds.
+template <class Recipe, class Objects>
+using runner_objects = std::conditional_t<std::is_void_v<typename Recipe::object>, std::tuple<>, Objects>;
+
+template <auto const& Command, std::size_t I>
+using builtin_recipe = boost::mp11::mp_at_c<typename std::remove_cvref_t<decltype(Command)>::recipes, I>;
+
+// The built-in commands' recipes; `which` and `help` in a set of modules are other commands with these recipes.
+#define MI_DETAIL_BUILTIN_RUNNERS(each)                                                                      \
+    each(::mi::builtin::which, 0) each(::mi::builtin::which, 1) each(::mi::builtin::help, 0)                  \
+        each(::mi::builtin::help, 1) each(::mi::builtin::rpc_discover, 0)
+
+#ifdef MI_SEPARATE_COMPILATION
+// Compiled once, by <mi/src.hpp>, rather than in every translation unit that makes a dispatcher.
+#define MI_DETAIL_EXTERN_RUNNER(command, i)                                                                  \
+    extern template outcome run_recipe<builtin_recipe<command, i>, std::tuple<>>(dispatcher_core const&,     \
+                                                                                 call_input&);
+MI_DETAIL_BUILTIN_RUNNERS(MI_DETAIL_EXTERN_RUNNER)
+#undef MI_DETAIL_EXTERN_RUNNER
+#endif
 
 } // namespace detail
 
@@ -699,7 +455,8 @@ template <class Set, class... Objects>
 class dispatcher {
     using commands = typename Set::commands_type;
     static constexpr std::size_t size = Set::size;
-    using core_type = detail::dispatcher_core<Objects...>;
+    using core_type = detail::dispatcher_core;
+    using objects_type = std::tuple<Objects*...>;
 
     template <class Object>
     using is_given = boost::mp11::mp_contains<boost::mp11::mp_list<Objects...>, Object>;
@@ -718,9 +475,11 @@ public:
         : dispatcher(set, bounds, observer{}, objects...) {}
 
     dispatcher(Set const& set, mi::limits bounds, mi::observer watch, Objects&... objects)
-        : infos_(describe(set)),
+        : objects_(&objects...),
           core_({infos_, &Set::resolve, Set::table.ambiguous, runners, first_runner, Set::uses_modules, set.info()},
-                bounds, std::move(watch), objects...) {}
+                bounds, std::move(watch), sizeof...(Objects) ? &objects_ : nullptr) {
+        set.describe(infos_, aliases_);
+    }
 
     dispatcher(dispatcher const&) = delete;
     dispatcher& operator=(dispatcher const&) = delete;
@@ -757,7 +516,8 @@ public:
                 std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, core_type::id_text(id), notification));
         };
         detail::json_writer w(out, ws.serializer_);
-        auto const result = core_.handle(request, w, ctx, ws, detail::reply_maker(make_reply), &on_answer);
+        auto const batcher = core_type::batcher_for(on_answer);
+        auto const result = core_.handle(request, w, ctx, ws, detail::reply_maker(make_reply), &batcher);
         if (result == detail::outcome::answered) core_type::deliver(on_answer, {out, answer_kind::final, w.error_code});
         else if (result == detail::outcome::silent) core_type::deliver(on_answer, {{}, answer_kind::final});
     }
@@ -774,20 +534,10 @@ public:
     introspection const& schema() const noexcept { return core_.schema(); }
 
 private:
-    // The set's type compiled to data rather than code: one function building a hundred descriptions in place
-    // takes the optimizer longer than the hundred commands' own code.
-    static std::array<command_info, size> describe(Set const& set) {
-        static constexpr auto described = []<class... Command>(boost::mp11::mp_list<Command...>) {
-            return std::array<command_info, size>{detail::command_description<Command>::partial()...};
-        }(commands{});
-        std::array<command_info, size> infos = described;
-        for (std::size_t i = 0; i < size; ++i) detail::complete(infos[i], set.help(i));
-        return infos;
-    }
-
     // The method lookup's index selects a command's runners: no map and no string compare.
     static constexpr auto runners = []<class... R>(boost::mp11::mp_list<R...>) {
-        return std::array<typename core_type::runner, sizeof...(R)>{&detail::run_recipe<R, core_type>...};
+        return std::array<detail::recipe_runner, sizeof...(R)>{
+            &detail::run_recipe<R, detail::runner_objects<R, objects_type>>...};
     }(boost::mp11::mp_apply<boost::mp11::mp_append, boost::mp11::mp_transform<detail::recipes_of, commands>>{});
     static constexpr auto first_runner = []<class... C>(boost::mp11::mp_list<C...>) {
         std::array<std::uint32_t, size> first{};
@@ -798,6 +548,8 @@ private:
     }(commands{});
 
     std::array<command_info, size> infos_;
+    std::array<std::string_view, Set::alias_count> aliases_;
+    objects_type objects_;
     core_type core_;
 };
 
@@ -809,3 +561,7 @@ template <class Set, class... Objects>
 dispatcher(Set const&, limits, observer, Objects&...) -> dispatcher<Set, Objects...>;
 
 } // namespace mi
+
+#ifndef MI_SEPARATE_COMPILATION
+#include <mi/impl/dispatcher.ipp>
+#endif

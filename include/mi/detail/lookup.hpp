@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <bit>
 #include <cstdint>
 #include <string_view>
@@ -32,8 +33,10 @@ struct name_entry {
 };
 
 /** Every string that resolves to something, and what it resolves to, computed at compile time from the
-    command set; at run time one hash, a probe or two, and one string compare confirm a hit. */
-template <std::size_t Commands, std::size_t Aliases, bool Modules>
+    command set; at run time one hash, a probe or two, and one string compare confirm a hit. The names are
+    offsets into one block of text rather than pointers, so the table is plain bytes: a position-independent
+    program needs no relocation of it at load time. */
+template <std::size_t Commands, std::size_t Aliases, bool Modules, std::size_t TextSize>
 struct method_table {
     // every canonical name, in a set of modules every local name too, and every alias
     static constexpr std::size_t max_keys = (Modules ? 2 : 1) * Commands + Aliases;
@@ -44,7 +47,16 @@ struct method_table {
         std::uint16_t key = no_command;
     };
 
-    std::array<std::string_view, max_keys> keys{};
+    struct text_span {
+        std::uint32_t offset = 0;
+        std::uint32_t size = 0;
+    };
+
+    // the canonical names, then the aliases; a local name is the end of its canonical name
+    std::array<char, TextSize> text{};
+    // the first `Commands` keys are the canonical names, in the commands' order
+    std::array<text_span, max_keys> keys{};
+    std::array<text_span, Aliases> alias_names{}; // every alias, command after command
     std::array<resolution, max_keys> resolutions{};
     // The candidates of ambiguous keys. A command is a candidate for one key at most (its local name) and so is
     // an alias, which bounds the list by the names, not by keys times commands.
@@ -59,18 +71,40 @@ struct method_table {
         std::uint16_t command;
     };
 
+    constexpr std::string_view key(std::size_t k) const noexcept {
+        return {text.data() + keys[k].offset, keys[k].size};
+    }
+
+    /** The canonical name of the command at `index`. */
+    constexpr std::string_view canonical(std::size_t index) const noexcept { return key(index); }
+
+    /** The alias at `index` of all aliases, command after command. */
+    constexpr std::string_view alias(std::size_t index) const noexcept {
+        return {text.data() + alias_names[index].offset, alias_names[index].size};
+    }
+
     constexpr method_table(std::array<name_entry, Commands> const& names,
                            std::array<alias_entry, Aliases> const& aliases) {
-        auto add_key = [&](std::string_view k) {
-            for (std::size_t i = 0; i < key_count; ++i)
-                if (keys[i] == k) return;
-            keys[key_count++] = k;
+        std::size_t used = 0;
+        auto store = [&](std::string_view s) {
+            text_span const at{static_cast<std::uint32_t>(used), static_cast<std::uint32_t>(s.size())};
+            for (char c : s) text[used++] = c;
+            return at;
         };
-        for (auto const& n : names) {
-            add_key(n.canonical);
-            if (Modules) add_key(n.local);
-        }
-        for (auto const& a : aliases) add_key(a.name);
+        auto add_key = [&](text_span at) {
+            std::string_view const k(text.data() + at.offset, at.size);
+            for (std::size_t i = 0; i < key_count; ++i)
+                if (key(i) == k) return;
+            keys[key_count++] = at;
+        };
+        // Stored one by one, so that a duplicate canonical name still leaves command i at key i.
+        for (auto const& n : names) keys[key_count++] = store(n.canonical);
+        if (Modules)
+            for (std::size_t i = 0; i < Commands; ++i) {
+                auto const size = static_cast<std::uint32_t>(names[i].local.size());
+                add_key({keys[i].offset + keys[i].size - size, size});
+            }
+        for (std::size_t i = 0; i < Aliases; ++i) add_key(alias_names[i] = store(aliases[i].name));
 
         // duplicates: canonical names (and, in a flat set, aliases too) name one command each
         for (std::size_t i = 0; i < Commands; ++i)
@@ -81,10 +115,10 @@ struct method_table {
                 for (std::size_t i = 0; i < Commands; ++i)
                     if (names[i].canonical == a.name && i != a.command) duplicate_name = true;
 
-        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(keys[k], names, aliases);
+        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(key(k), names, aliases);
 
         for (std::size_t k = 0; k < key_count; ++k) {
-            auto const h = name_hash(keys[k]);
+            auto const h = name_hash(key(k));
             for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1))
                 if (slots[at].key == no_command) {
                     slots[at] = {h, static_cast<std::uint16_t>(k)};
@@ -98,14 +132,14 @@ struct method_table {
         for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1)) {
             auto const& s = slots[at];
             if (s.key == no_command) return {};
-            if (s.hash == h && keys[s.key] == name) return resolutions[s.key];
+            if (s.hash == h && key(s.key) == name) return resolutions[s.key];
         }
     }
 
 private:
     // The OpenSIPS rules (spec 4.1, 4.2): a flat set matches names exactly; a set of modules matches
     // "module:name" exactly, then a bare name by its local part, then by alias; a tie is ambiguous.
-    constexpr resolution resolve(std::string_view key, std::array<name_entry, Commands> const& names,
+    constexpr resolution resolve(std::string_view wanted, std::array<name_entry, Commands> const& names,
                                  std::array<alias_entry, Aliases> const& aliases) {
         std::array<std::uint16_t, Commands> found{};
         std::size_t count = 0;
@@ -116,14 +150,14 @@ private:
         };
         auto by_alias = [&] {
             for (auto const& a : aliases)
-                if (a.name == key) note(a.command);
+                if (a.name == wanted) note(a.command);
         };
-        bool const qualified = key.find(':') != std::string_view::npos;
+        bool const qualified = wanted.find(':') != std::string_view::npos;
         for (std::size_t i = 0; i < Commands; ++i)
-            if (names[i].canonical == key) return {static_cast<std::uint16_t>(i), 0, 0};
+            if (names[i].canonical == wanted) return {static_cast<std::uint16_t>(i), 0, 0};
         if (Modules && !qualified)
             for (std::size_t i = 0; i < Commands; ++i)
-                if (names[i].in_module && names[i].local == key) note(i);
+                if (names[i].in_module && names[i].local == wanted) note(i);
         if (count == 0) by_alias();
         if (count == 1) return {found[0], 0, 0};
         resolution r{no_command, static_cast<std::uint16_t>(ambiguous_size), static_cast<std::uint16_t>(count)};

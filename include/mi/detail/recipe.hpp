@@ -58,6 +58,15 @@ namespace detail {
 inline constexpr unsigned flag_async = 1u << 0;
 inline constexpr unsigned flag_named_only = 1u << 1;
 
+// What a handler may be given besides its parameters. The handler objects are erased so that the code that
+// runs recipes is the same whatever objects a dispatcher was given.
+struct call_env {
+    context const& ctx;
+    async_reply const& reply;
+    introspection const& intro;
+    void const* objects; // the dispatcher's std::tuple<Object*...>
+};
+
 template <class T>
 inline constexpr bool is_named_arg = false;
 template <fixed_string N, class T>
@@ -254,8 +263,8 @@ struct recipe_form {
     using storage_of = std::remove_cvref_t<typename P::type>;
     using values = boost::mp11::mp_rename<boost::mp11::mp_transform<storage_of, params>, std::tuple>;
 
-    template <class Env, std::size_t I>
-    static decltype(auto) argument(Env& env, values& v) {
+    template <std::size_t I>
+    static decltype(auto) argument(call_env const& env, values& v) {
         using S = boost::mp11::mp_at_c<slots, I>;
         using D = typename S::declared;
         using A = std::remove_cvref_t<D>;
@@ -289,13 +298,16 @@ struct recipe_traits<recipe_t<Handler, Names...>> : recipe_form<decltype(Handler
     using typename form::result;
     using typename form::values;
 
-    /** Calls the handler with the bound values and the injected ones. */
-    template <class Env>
-    static result invoke(Env& env, values& v) {
+    /** Calls the handler with the bound values and the injected ones; `Objects` is the dispatcher's tuple of
+        pointers to handler objects, which `env.objects` points to. */
+    template <class Objects>
+    static result invoke(call_env const& env, values& v) {
         using object = typename form::object;
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
-            if constexpr (std::is_void_v<object>) return std::invoke(Handler, form::template argument<Env, I>(env, v)...);
-            else return std::invoke(Handler, env.template object<object>(), form::template argument<Env, I>(env, v)...);
+            if constexpr (std::is_void_v<object>) return std::invoke(Handler, form::template argument<I>(env, v)...);
+            else
+                return std::invoke(Handler, *std::get<std::remove_const_t<object>*>(*static_cast<Objects const*>(env.objects)),
+                                   form::template argument<I>(env, v)...);
         }(std::make_index_sequence<boost::mp11::mp_size<typename form::args>::value>{});
     }
 };

@@ -6,7 +6,9 @@
 // views into the request (or into one arena when they had escapes), containers know where they end, and both
 // lists are reused from request to request, so a warm read allocates nothing. `json_ref` walks it.
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <mi/detail/config.hpp>
+
+#include <boost/json/basic_parser.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -155,22 +157,7 @@ public:
     /** Reads `text`, which must outlive every use of what this tape returns; false if it is not one JSON
         value (trailing text after a complete value is ignored, as boost::json::parser::write_some does) or
         nests deeper than `max_depth`. */
-    bool read(std::string_view text, std::size_t max_depth) {
-        if (!parser_ || depth_ != max_depth) {
-            boost::json::parse_options options;
-            options.max_depth = max_depth;
-            parser_.emplace(options);
-            depth_ = max_depth;
-        }
-        parser_->reset();
-        auto& w = parser_->handler();
-        w.start(text);
-        if (text.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
-        boost::json::error_code ec;
-        parser_->write_some(false, text.data(), text.size(), ec);
-        too_deep_ = ec == boost::json::error::too_deep;
-        return !ec && parser_->done();
-    }
+    MI_DECL bool read(std::string_view text, std::size_t max_depth);
 
     /** Whether the last `read` failed for nesting deeper than allowed. */
     bool too_deep() const noexcept { return too_deep_; }
@@ -250,30 +237,7 @@ public:
     }
 
     /** The value as a DOM, for parameters that want one. */
-    boost::json::value to_value() const {
-        switch (kind()) {
-        case token_kind::null: return nullptr;
-        case token_kind::boolean: return boolean();
-        case token_kind::int64: return int64();
-        case token_kind::uint64: return uint64();
-        case token_kind::real: return real();
-        case token_kind::string: return boost::json::string(string());
-        case token_kind::array: {
-            boost::json::array a;
-            a.reserve(size());
-            each_item([&](json_ref item) { a.push_back(item.to_value()); });
-            return a;
-        }
-        case token_kind::object: {
-            boost::json::object o;
-            o.reserve(size());
-            // emplace keeps the first of duplicate keys, as find does
-            each_member([&](std::string_view k, json_ref v) { o.emplace(k, v.to_value()); });
-            return o;
-        }
-        }
-        return nullptr;
-    }
+    MI_DECL boost::json::value to_value() const;
 
 private:
     token const& at() const noexcept { return (*tape_)[index_]; }
@@ -283,3 +247,7 @@ private:
 };
 
 } // namespace mi::detail
+
+#ifndef MI_SEPARATE_COMPILATION
+#include <mi/impl/tape.ipp>
+#endif
