@@ -64,9 +64,15 @@ inline constexpr alias_t<Name> alias{};
 // ---------------------------------------------------------------------------------------------------------
 // The command
 
-template <fixed_string Module, fixed_string Name, unsigned Flags, class Aliases, class... Recipes>
-struct command_t {
+namespace detail {
+// What a command object holds: its help text. A base of its own, so that one function reads it for every command.
+struct command_text {
     std::string_view help;
+};
+} // namespace detail
+
+template <fixed_string Module, fixed_string Name, unsigned Flags, class Aliases, class... Recipes>
+struct command_t : detail::command_text {
 
     static constexpr std::string_view module = Module.view();
     static constexpr std::string_view name = Name.view();

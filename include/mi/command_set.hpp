@@ -65,6 +65,29 @@ struct commands_of<module_t<N, C...>> {
     using type = boost::mp11::mp_list<C...>;
 };
 
+// Gathers what the items of command_set(...) carry as values, in declaration order: help texts and the service
+// info. Overloads rather than one generic lambda, so that a hundred commands make one function, not a hundred.
+class set_gatherer {
+public:
+    explicit constexpr set_gatherer(std::string_view* helps) noexcept : helps_(helps) {}
+
+    constexpr void add(command_text const& command) noexcept { helps_[at_++] = command.help; }
+    template <fixed_string N, class... C>
+    constexpr void add(module_t<N, C...> const& module) noexcept {
+        for (auto help : module.helps) helps_[at_++] = help;
+    }
+    constexpr void add(service_info const& info) noexcept { info_ = info; }
+    template <int W>
+    constexpr void add(without_t<W>) noexcept {}
+
+    constexpr service_info const& info() const noexcept { return info_; }
+
+private:
+    std::string_view* helps_;
+    std::size_t at_ = 0;
+    service_info info_;
+};
+
 // Per recipe_form, so that recipes of one shape share their description.
 template <class Form>
 struct recipe_description {
@@ -128,12 +151,13 @@ public:
 
     static constexpr std::size_t alias_count = (boost::mp11::mp_size<typename Commands::aliases>::value + ... + 0);
 
-    template <class Command>
+    template <class Aliases>
     static constexpr std::size_t alias_text = []<class... A>(boost::mp11::mp_list<A...>) {
         return (A::name.size() + ... + 0);
-    }(typename Command::aliases{});
-    using table_type = detail::method_table<size, alias_count, uses_modules,
-                                            (Commands::canonical.size() + ... + 0) + (alias_text<Commands> + ... + 0)>;
+    }(Aliases{});
+    using table_type =
+        detail::method_table<size, alias_count, uses_modules,
+                             (Commands::canonical.size() + ... + 0) + (alias_text<typename Commands::aliases> + ... + 0)>;
 
     static constexpr auto table = [] {
         std::array<detail::name_entry, size> names{
@@ -175,14 +199,29 @@ public:
     static_assert(size < detail::no_command, "mi: a command set holds at most 65534 commands");
 
 private:
-    // Commands of one shape share their recipes' descriptions: one pointer per distinct list, not per command.
-    using distinct_recipe_keys = boost::mp11::mp_unique<boost::mp11::mp_list<detail::recipe_keys_of<Commands>...>>;
-    static constexpr auto recipe_lists = []<class... Keys>(boost::mp11::mp_list<Keys...>) {
-        return std::array<std::span<recipe_info const>, sizeof...(Keys)>{detail::recipe_infos<Keys>...};
-    }(distinct_recipe_keys{});
-    static constexpr std::array<detail::command_layout, size> layouts{detail::command_layout{
-        boost::mp11::mp_find<distinct_recipe_keys, detail::recipe_keys_of<Commands>>::value,
-        boost::mp11::mp_size<typename Commands::aliases>::value, Commands::flags}...};
+    // Commands of one shape share their recipes' descriptions: the set keeps one pointer per distinct list, not
+    // one per command. Told apart by address while the set is compiled (mp_unique over a hundred commands' types
+    // would cost the compiler a second).
+    struct layout_tables {
+        std::array<std::span<recipe_info const>, size> recipe_lists{};
+        std::array<detail::command_layout, size> layouts{};
+    };
+    static constexpr layout_tables tables = [] {
+        layout_tables t;
+        std::array<std::span<recipe_info const>, size> const lists{detail::recipe_infos<detail::recipe_keys_of<Commands>>...};
+        std::array<std::uint16_t, size> const alias_counts{boost::mp11::mp_size<typename Commands::aliases>::value...};
+        std::array<unsigned, size> const flags{Commands::flags...};
+        std::size_t distinct = 0;
+        for (std::size_t i = 0; i < size; ++i) {
+            std::size_t at = 0;
+            while (at < distinct && t.recipe_lists[at].data() != lists[i].data()) ++at;
+            if (at == distinct) t.recipe_lists[distinct++] = lists[i];
+            t.layouts[i] = {static_cast<std::uint16_t>(at), alias_counts[i], flags[i]};
+        }
+        return t;
+    }();
+    static constexpr auto const& recipe_lists = tables.recipe_lists;
+    static constexpr auto const& layouts = tables.layouts;
 
     std::array<std::string_view, size> helps_;
     service_info info_;
@@ -203,12 +242,6 @@ constexpr auto command_set(Items const&... items) {
                   "in mi::module<\"name\">(...)");
     constexpr auto without = [](int which) { return ((detail::omitted<Items> == which) || ...); };
 
-    service_info info;
-    auto take_info = [&](auto const& item) {
-        if constexpr (std::same_as<std::remove_cvref_t<decltype(item)>, service_info>) info = item;
-    };
-    (take_info(items), ...);
-
     // Types carry everything but the help texts, which are gathered in declaration order with a flat fold
     // (std::tuple_cat instead is quadratic in compile time over a hundred commands).
     using namespace boost::mp11;
@@ -226,18 +259,12 @@ constexpr auto command_set(Items const&... items) {
     using set_type = mp_rename<mp_append<typename detail::commands_of<Items>::type..., builtins>, command_set_t>;
 
     std::array<std::string_view, set_type::size> helps{};
-    std::size_t at = 0;
-    auto gather = [&](auto const& item) {
-        using T = std::remove_cvref_t<decltype(item)>;
-        if constexpr (detail::is_command<T>) helps[at++] = item.help;
-        else if constexpr (detail::is_module<T>)
-            for (auto h : item.helps) helps[at++] = h;
-    };
-    (gather(items), ...);
-    if constexpr (!without(0)) helps[at++] = builtin::which.help;
-    if constexpr (!without(1)) helps[at++] = builtin::help.help;
-    if constexpr (!without(2)) helps[at++] = builtin::rpc_discover.help;
-    return set_type(helps, info);
+    detail::set_gatherer gather(helps.data());
+    (gather.add(items), ...);
+    if constexpr (!without(0)) gather.add(builtin::which);
+    if constexpr (!without(1)) gather.add(builtin::help);
+    if constexpr (!without(2)) gather.add(builtin::rpc_discover);
+    return set_type(helps, gather.info());
 }
 
 } // namespace mi

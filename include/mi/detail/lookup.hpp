@@ -106,24 +106,27 @@ struct method_table {
             }
         for (std::size_t i = 0; i < Aliases; ++i) add_key(alias_names[i] = store(aliases[i].name));
 
-        // duplicates: canonical names (and, in a flat set, aliases too) name one command each
-        for (std::size_t i = 0; i < Commands; ++i)
-            for (std::size_t j = i + 1; j < Commands; ++j)
-                if (names[i].canonical == names[j].canonical) duplicate_name = true;
+        // in a flat set an alias must not be another command's name
         if (!Modules)
             for (auto const& a : aliases)
                 for (std::size_t i = 0; i < Commands; ++i)
                     if (names[i].canonical == a.name && i != a.command) duplicate_name = true;
 
-        for (std::size_t k = 0; k < key_count; ++k) resolutions[k] = resolve(key(k), names, aliases);
+        // A canonical name is its own command; only the other keys need the rules.
+        for (std::size_t k = 0; k < key_count; ++k)
+            resolutions[k] = k < Commands ? resolution{static_cast<std::uint16_t>(k), 0, 0} : resolve(key(k), names, aliases);
 
+        // Every key but a canonical name was added once, so two equal keys are two commands of one name. Found
+        // while hashing, so that a set of many commands costs the compiler no comparison of every pair.
         for (std::size_t k = 0; k < key_count; ++k) {
             auto const h = name_hash(key(k));
-            for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1))
+            for (std::size_t at = h & (slot_count - 1);; at = (at + 1) & (slot_count - 1)) {
                 if (slots[at].key == no_command) {
                     slots[at] = {h, static_cast<std::uint16_t>(k)};
                     break;
                 }
+                if (slots[at].hash == h && key(slots[at].key) == key(k)) duplicate_name = true;
+            }
         }
     }
 

@@ -351,12 +351,13 @@ template <class RecipeList>
 constexpr bool recipes_distinguishable() {
     constexpr std::size_t n = boost::mp11::mp_size<RecipeList>::value;
     bool ok = true;
-    boost::mp11::mp_for_each<boost::mp11::mp_iota_c<n>>([&](auto i) {
-        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<n>>([&](auto j) {
-            if constexpr (i < j)
-                if (shadows<boost::mp11::mp_at_c<RecipeList, i>, boost::mp11::mp_at_c<RecipeList, j>>()) ok = false;
+    if constexpr (n > 1) // most commands have one recipe: nothing to compare, nothing to instantiate
+        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<n>>([&](auto i) {
+            boost::mp11::mp_for_each<boost::mp11::mp_iota_c<n>>([&](auto j) {
+                if constexpr (i < j)
+                    if (shadows<boost::mp11::mp_at_c<RecipeList, i>, boost::mp11::mp_at_c<RecipeList, j>>()) ok = false;
+            });
         });
-    });
     return ok;
 }
 
