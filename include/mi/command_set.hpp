@@ -155,9 +155,9 @@ public:
     static constexpr std::size_t alias_text = []<class... A>(boost::mp11::mp_list<A...>) {
         return (A::name.size() + ... + 0);
     }(Aliases{});
-    using table_type =
-        detail::method_table<size, alias_count, uses_modules,
-                             (Commands::canonical.size() + ... + 0) + (alias_text<typename Commands::aliases> + ... + 0)>;
+    static constexpr std::size_t name_text =
+        (Commands::canonical.size() + ... + 0) + (alias_text<typename Commands::aliases> + ... + 0);
+    using table_type = detail::method_table<size, alias_count, uses_modules, name_text>;
 
     static constexpr auto table = [] {
         std::array<detail::name_entry, size> names{
@@ -175,7 +175,8 @@ public:
     }();
 
     /** Describes every command into `infos`, their aliases into `aliases`. */
-    void describe(std::array<command_info, size>& infos, std::array<std::string_view, alias_count>& aliases) const noexcept {
+    void describe(std::array<command_info, size>& infos,
+                  std::array<std::string_view, alias_count>& aliases) const noexcept {
         std::size_t alias = 0;
         for (std::size_t i = 0; i < size; ++i) {
             auto const& layout = layouts[i];
@@ -208,7 +209,8 @@ private:
     };
     static constexpr layout_tables tables = [] {
         layout_tables t;
-        std::array<std::span<recipe_info const>, size> const lists{detail::recipe_infos<detail::recipe_keys_of<Commands>>...};
+        std::array<std::span<recipe_info const>, size> const lists{
+            detail::recipe_infos<detail::recipe_keys_of<Commands>>...};
         std::array<std::uint16_t, size> const alias_counts{boost::mp11::mp_size<typename Commands::aliases>::value...};
         std::array<unsigned, size> const flags{Commands::flags...};
         std::size_t distinct = 0;

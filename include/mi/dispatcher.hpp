@@ -3,15 +3,14 @@
 #pragma once
 
 #include <mi/async.hpp>
-#include <mi/detail/config.hpp>
 #include <mi/command_set.hpp>
 #include <mi/context.hpp>
 #include <mi/detail/bind.hpp>
+#include <mi/detail/config.hpp>
 #include <mi/detail/response.hpp>
 #include <mi/error.hpp>
 #include <mi/introspection.hpp>
 
-#include <boost/json/serialize.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <array>
@@ -21,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -215,7 +215,9 @@ public:
     template <class OnAnswer>
     static async_batcher batcher_for(OnAnswer& on_answer) noexcept {
         return {&on_answer, [](dispatcher_core const& core, json_ref requests, context const& ctx, workspace& ws,
-                               void* target) { return core.async_batch(requests, ctx, ws, *static_cast<OnAnswer*>(target)); }};
+                               void* target) {
+                    return core.async_batch(requests, ctx, ws, *static_cast<OnAnswer*>(target));
+                }};
     }
 
     // The id echoed as it came: a string, a number (integers exactly), or null.

@@ -114,7 +114,8 @@ struct method_table {
 
         // A canonical name is its own command; only the other keys need the rules.
         for (std::size_t k = 0; k < key_count; ++k)
-            resolutions[k] = k < Commands ? resolution{static_cast<std::uint16_t>(k), 0, 0} : resolve(key(k), names, aliases);
+            resolutions[k] =
+                k < Commands ? resolution{static_cast<std::uint16_t>(k), 0, 0} : resolve(key(k), names, aliases);
 
         // Every key but a canonical name was added once, so two equal keys are two commands of one name. Found
         // while hashing, so that a set of many commands costs the compiler no comparison of every pair.

@@ -6,6 +6,10 @@
 
 #include <mi/dispatcher.hpp>
 
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
 namespace mi::detail {
 
 MI_DECL selection select_recipe(std::span<recipe_info const> recipes, bool named_only, json_ref const* positional,
