@@ -202,9 +202,10 @@ public:
 private:
     // Commands of one shape share their recipes' descriptions: the set keeps one pointer per distinct list, not
     // one per command. Told apart by address while the set is compiled (mp_unique over a hundred commands' types
-    // would cost the compiler a second).
+    // would cost the compiler a second). Used only by the two tables below, so never in the program itself.
     struct layout_tables {
-        std::array<std::span<recipe_info const>, size> recipe_lists{};
+        std::array<std::span<recipe_info const>, size> recipe_lists{}; // the first `distinct` are used
+        std::size_t distinct = 0;
         std::array<detail::command_layout, size> layouts{};
     };
     static constexpr layout_tables tables = [] {
@@ -213,17 +214,20 @@ private:
             detail::recipe_infos<detail::recipe_keys_of<Commands>>...};
         std::array<std::uint16_t, size> const alias_counts{boost::mp11::mp_size<typename Commands::aliases>::value...};
         std::array<unsigned, size> const flags{Commands::flags...};
-        std::size_t distinct = 0;
         for (std::size_t i = 0; i < size; ++i) {
             std::size_t at = 0;
-            while (at < distinct && t.recipe_lists[at].data() != lists[i].data()) ++at;
-            if (at == distinct) t.recipe_lists[distinct++] = lists[i];
+            while (at < t.distinct && t.recipe_lists[at].data() != lists[i].data()) ++at;
+            if (at == t.distinct) t.recipe_lists[t.distinct++] = lists[i];
             t.layouts[i] = {static_cast<std::uint16_t>(at), alias_counts[i], flags[i]};
         }
         return t;
     }();
-    static constexpr auto const& recipe_lists = tables.recipe_lists;
-    static constexpr auto const& layouts = tables.layouts;
+    static constexpr auto recipe_lists = [] {
+        std::array<std::span<recipe_info const>, tables.distinct> lists{};
+        for (std::size_t i = 0; i < lists.size(); ++i) lists[i] = tables.recipe_lists[i];
+        return lists;
+    }();
+    static constexpr auto layouts = tables.layouts;
 
     std::array<std::string_view, size> helps_;
     service_info info_;
