@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSL-1.0
-# Install and package-config rules: find_package(mi) gives mi::mi (and mi::xmlrpc when built with expat,
-# mi::https when built with OpenSSL).
+# Install and package-config rules: find_package(mi) gives mi::mi and mi::separate (and mi::xmlrpc when built
+# with expat, mi::https when built with OpenSSL).
 # Included from the top-level CMakeLists.txt when MI_INSTALL is ON.
 
 include(GNUInstallDirs)
@@ -16,7 +16,7 @@ mark_as_advanced(MI_INSTALL_CMAKEDIR)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/"
     DESTINATION include)
 
-set(_mi_exported mi)
+set(_mi_exported mi mi_separate)
 set(MI_CONFIG_DEPENDENCIES "")
 if(TARGET mi_xmlrpc)
     list(APPEND _mi_exported mi_xmlrpc)
@@ -48,6 +48,7 @@ write_basic_package_version_file(
 install(FILES
     "${PROJECT_BINARY_DIR}/mi-config.cmake"
     "${PROJECT_BINARY_DIR}/mi-config-version.cmake"
+    "${PROJECT_SOURCE_DIR}/cmake/mi_src.cpp"
     DESTINATION "${MI_INSTALL_CMAKEDIR}")
 
 # Build-tree export: find_package(mi) also works with -Dmi_DIR=<mi build dir>,
