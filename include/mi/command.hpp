@@ -73,7 +73,6 @@ struct command_text {
 
 template <fixed_string Module, fixed_string Name, unsigned Flags, class Aliases, class... Recipes>
 struct command_t : detail::command_text {
-
     static constexpr std::string_view module = Module.view();
     static constexpr std::string_view name = Name.view();
     static constexpr unsigned flags = Flags;

@@ -478,9 +478,10 @@ public:
 
     dispatcher(Set const& set, mi::limits bounds, mi::observer watch, Objects&... objects)
         : objects_(&objects...),
+          // With no objects there is nothing to point to (and g++ warns that an empty tuple is read uninitialized).
           core_({infos_, &Set::resolve, Set::table.ambiguous, runners, first_runner, Set::uses_modules, set.info()},
                 bounds, std::move(watch), sizeof...(Objects) ? &objects_ : nullptr) {
-        set.describe(infos_, aliases_);
+        set.describe(infos_, aliases_); // the core only keeps views of these
     }
 
     dispatcher(dispatcher const&) = delete;

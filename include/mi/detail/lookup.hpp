@@ -3,8 +3,8 @@
 #pragma once
 
 #include <array>
-#include <cstddef>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -71,17 +71,15 @@ struct method_table {
         std::uint16_t command;
     };
 
-    constexpr std::string_view key(std::size_t k) const noexcept {
-        return {text.data() + keys[k].offset, keys[k].size};
-    }
+    constexpr std::string_view text_of(text_span at) const noexcept { return {text.data() + at.offset, at.size}; }
+
+    constexpr std::string_view key(std::size_t k) const noexcept { return text_of(keys[k]); }
 
     /** The canonical name of the command at `index`. */
     constexpr std::string_view canonical(std::size_t index) const noexcept { return key(index); }
 
     /** The alias at `index` of all aliases, command after command. */
-    constexpr std::string_view alias(std::size_t index) const noexcept {
-        return {text.data() + alias_names[index].offset, alias_names[index].size};
-    }
+    constexpr std::string_view alias(std::size_t index) const noexcept { return text_of(alias_names[index]); }
 
     constexpr method_table(std::array<name_entry, Commands> const& names,
                            std::array<alias_entry, Aliases> const& aliases) {
@@ -92,9 +90,8 @@ struct method_table {
             return at;
         };
         auto add_key = [&](text_span at) {
-            std::string_view const k(text.data() + at.offset, at.size);
             for (std::size_t i = 0; i < key_count; ++i)
-                if (key(i) == k) return;
+                if (key(i) == text_of(at)) return;
             keys[key_count++] = at;
         };
         // Stored one by one, so that a duplicate canonical name still leaves command i at key i.

@@ -304,10 +304,13 @@ struct recipe_traits<recipe_t<Handler, Names...>> : recipe_form<decltype(Handler
     static result invoke(call_env const& env, values& v) {
         using object = typename form::object;
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
-            if constexpr (std::is_void_v<object>) return std::invoke(Handler, form::template argument<I>(env, v)...);
-            else
-                return std::invoke(Handler, *std::get<std::remove_const_t<object>*>(*static_cast<Objects const*>(env.objects)),
+            if constexpr (std::is_void_v<object>) {
+                return std::invoke(Handler, form::template argument<I>(env, v)...);
+            } else {
+                auto& objects = *static_cast<Objects const*>(env.objects);
+                return std::invoke(Handler, *std::get<std::remove_const_t<object>*>(objects),
                                    form::template argument<I>(env, v)...);
+            }
         }(std::make_index_sequence<boost::mp11::mp_size<typename form::args>::value>{});
     }
 };
