@@ -377,6 +377,10 @@ BOOST_FIXTURE_TEST_CASE(unix_socket_answers_the_clients_own_path, fixture) {
     // a client without a path of its own runs its command but cannot be answered
     int const before = counter.load();
     unix_client(path, std::nullopt).send(python_request("count"));
+    // Two io threads may take the next datagram before this one has run: wait for it, or the count below races it.
+    auto const deadline = std::chrono::steady_clock::now() + 3s;
+    while (counter.load() == before && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    BOOST_TEST(counter.load() == before + 1);
     unix_client c(path, own);
     BOOST_TEST(text(c.call(python_request("count"))) == result(std::to_string(before + 2)));
 
