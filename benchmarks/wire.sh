@@ -14,6 +14,7 @@ build=$1
 seconds=${MI_WIRE_SECONDS:-10}
 count=${MI_WIRE_COUNT:-20000}
 clients=8 # for the capacity rows: that many clients at once, each $count / $clients round trips
+busy_poll=200 # microseconds, for the busy-polling rows (mi_daemon --busy-poll)
 daemon=$build/examples/daemon/mi_daemon
 client=$build/benchmarks/mi_bench_wire_client
 work=$(mktemp -d /tmp/mi_wire.XXXXXX)
@@ -103,23 +104,25 @@ print("%.1f" % ((after - before) / int(sys.argv[3]) * 1e6))' "$before" "$after" 
 }
 
 # --- mi_daemon ------------------------------------------------------------------------------------------------
-mi_http=0 mi_udp=0 mi_pid=0
-start_mi() { # start_mi THREADS
+mi_http=0 mi_udp=0 mi_pid=0 mi_w1=""
+start_mi() { # start_mi THREADS [OPTION...]
+    local threads=$1 thread
+    shift
     mi_http=$(free_port SOCK_STREAM)
     mi_udp=$(free_port SOCK_DGRAM)
     "$daemon" --http "127.0.0.1:$mi_http" --fifo "$work/mi_fifo" --reply-dir "$work/" --udp "127.0.0.1:$mi_udp" \
-        --unix "$work/mi.sock" --threads "$1" >"$work/mi.log" 2>&1 &
+        --unix "$work/mi.sock" --threads "$threads" "$@" >"$work/mi.log" 2>&1 &
     mi_pid=$!
     pids+=("$mi_pid")
     server_pids=("$mi_pid")
     wait_http "http://127.0.0.1:$mi_http/mi"
+    # W1 against this mi_daemon: log_level with a level and the pid of one of its threads
+    thread=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"ps","id":1}' \
+        "http://127.0.0.1:$mi_http/mi" | python3 -c 'import json, sys; print(json.load(sys.stdin)["result"]["Processes"][0]["PID"])')
+    mi_w1='{"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":'$thread'},"id":11}'
 }
 
 start_mi 1
-# W1 against mi_daemon: log_level with a level and the pid of one of its threads
-thread=$(curl -s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"ps","id":1}' \
-    "http://127.0.0.1:$mi_http/mi" | python3 -c 'import json, sys; print(json.load(sys.stdin)["result"]["Processes"][0]["PID"])')
-mi_w1='{"jsonrpc":"2.0","method":"log_level","params":{"level":4,"pid":'$thread'},"id":11}'
 read -r mi_rps1 mi_p99_1 mi_user1 mi_kernel1 < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_rps32 mi_p99_32 mi_user32 mi_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_fifo mi_fifo_p99 mi_fifo_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
@@ -129,6 +132,15 @@ share=$((count / clients))
 read -r mi_fifo_n mi_fifo_n_p99 mi_fifo_n_cpu < <(client_run "$((share * clients))" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
 read -r mi_udp_n mi_udp_n_p99 mi_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$mi_udp" "$share" "$mi_w1" "$clients")
 read -r mi_unix_n mi_unix_n_p99 mi_unix_n_cpu < <(client_run "$((share * clients))" unix "$work/mi.sock" - "$share" "$mi_w1" "$clients")
+read -r mi_udp_s mi_udp_s_p99 mi_udp_s_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1" 1 spin)
+read -r mi_unix_s mi_unix_s_p99 mi_unix_s_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1" 1 spin)
+stop "$mi_pid"
+
+start_mi 1 --busy-poll "$busy_poll"
+read -r mi_udp_b mi_udp_b_p99 mi_udp_b_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
+read -r mi_unix_b mi_unix_b_p99 mi_unix_b_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1")
+read -r mi_udp_bs mi_udp_bs_p99 mi_udp_bs_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1" 1 spin)
+read -r mi_unix_bs mi_unix_bs_p99 mi_unix_bs_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1" 1 spin)
 stop "$mi_pid"
 
 start_mi 2
@@ -162,10 +174,12 @@ if command -v kamailio >/dev/null; then
     read -r kam_udp_rt kam_udp_p99 kam_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
     read -r kam_fifo_n kam_fifo_n_p99 kam_fifo_n_cpu < <(client_run "$((share * clients))" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
     read -r kam_udp_n kam_udp_n_p99 kam_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
+    read -r kam_udp_s kam_udp_s_p99 kam_udp_s_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1" 1 spin)
     stop "$kam_pid"
     start_kamailio "$work/kamailio.sock"
     read -r kam_unix kam_unix_p99 kam_unix_cpu < <(client_run "$count" unix "$work/kamailio.sock" - "$count" "$kam_w1")
     read -r kam_unix_n kam_unix_n_p99 kam_unix_n_cpu < <(client_run "$((share * clients))" unix "$work/kamailio.sock" - "$share" "$kam_w1" "$clients")
+    read -r kam_unix_s kam_unix_s_p99 kam_unix_s_cpu < <(client_run "$count" unix "$work/kamailio.sock" - "$count" "$kam_w1" 1 spin)
     stop "$kam_pid"
 fi
 
@@ -181,48 +195,67 @@ echo "call). The machine has 2 cores: server and client share them."
 echo
 if [ -n "$kamailio_version" ]; then
     echo "Kamailio: $kamailio_version, modules xhttp + jsonrpcs, one HTTP worker (tcp_children=1), config benchmarks/kamailio.cfg."
-    echo
-    echo "| transport | mi_daemon (1 thread) | p99 | server CPU per request | Kamailio | p99 | server CPU per request | mi / Kamailio, rate | Kamailio / mi, CPU |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    row() { # row LABEL UNIT P99_UNIT MI MI_P99 MI_CPU KAM KAM_P99 KAM_CPU
-        echo "| $1 | $4 $2 | $5 $3 | $6 µs | $7 $2 | $8 $3 | $9 µs | $(ratio "$4" "$7") | $(ratio "$9" "$6") |"
-    }
-    row "HTTP keep-alive, 1 connection (wrk -t1)" req/s ms "$mi_rps1" "$mi_p99_1" "$(add "$mi_user1" "$mi_kernel1")" \
-        "$kam_rps1" "$kam_p99_1" "$(add "$kam_user1" "$kam_kernel1")"
-    row "HTTP keep-alive, 32 connections (wrk -t1)" req/s ms "$mi_rps32" "$mi_p99_32" "$(add "$mi_user32" "$mi_kernel32")" \
-        "$kam_rps32" "$kam_p99_32" "$(add "$kam_user32" "$kam_kernel32")"
-    row "FIFO round trips" /s µs "$mi_fifo" "$mi_fifo_p99" "$mi_fifo_cpu" "$kam_fifo" "$kam_fifo_p99" "$kam_fifo_cpu"
-    row "UDP round trips" /s µs "$mi_udp_rt" "$mi_udp_p99" "$mi_udp_rt_cpu" "$kam_udp_rt" "$kam_udp_p99" "$kam_udp_rt_cpu"
-    row "UNIX datagram round trips" /s µs "$mi_unix" "$mi_unix_p99" "$mi_unix_cpu" "$kam_unix" "$kam_unix_p99" "$kam_unix_cpu"
-    row "FIFO, $clients clients at once" /s µs "$mi_fifo_n" "$mi_fifo_n_p99" "$mi_fifo_n_cpu" \
-        "$kam_fifo_n" "$kam_fifo_n_p99" "$kam_fifo_n_cpu"
-    row "UDP, $clients clients at once" /s µs "$mi_udp_n" "$mi_udp_n_p99" "$mi_udp_n_cpu" "$kam_udp_n" "$kam_udp_n_p99" "$kam_udp_n_cpu"
-    row "UNIX datagrams, $clients clients at once" /s µs "$mi_unix_n" "$mi_unix_n_p99" "$mi_unix_n_cpu" \
-        "$kam_unix_n" "$kam_unix_n_p99" "$kam_unix_n_cpu"
-    echo
-    echo "Server CPU per request, HTTP keep-alive at 32 connections (all the server's processes and threads, from"
-    echo "/proc while wrk ran):"
-    echo
-    echo "| | user µs | kernel µs | total µs |"
-    echo "|---|---:|---:|---:|"
-    echo "| mi_daemon | $mi_user32 | $mi_kernel32 | $(add "$mi_user32" "$mi_kernel32") |"
-    echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(add "$kam_user32" "$kam_kernel32") |"
 else
     echo "Kamailio is not installed here (Debian: kamailio), so only mi's figures are given."
-    echo
-    echo "| transport | mi_daemon (1 thread) | p99 | server CPU per request |"
-    echo "|---|---:|---:|---:|"
-    echo "| HTTP keep-alive, 1 connection (wrk -t1) | $mi_rps1 req/s | $mi_p99_1 ms | $(add "$mi_user1" "$mi_kernel1") µs |"
-    echo "| HTTP keep-alive, 32 connections (wrk -t1) | $mi_rps32 req/s | $mi_p99_32 ms | $(add "$mi_user32" "$mi_kernel32") µs |"
-    echo "| FIFO round trips | $mi_fifo /s | $mi_fifo_p99 µs | $mi_fifo_cpu µs |"
-    echo "| UDP round trips | $mi_udp_rt /s | $mi_udp_p99 µs | $mi_udp_rt_cpu µs |"
-    echo "| UNIX datagram round trips | $mi_unix /s | $mi_unix_p99 µs | $mi_unix_cpu µs |"
-    echo "| FIFO, $clients clients at once | $mi_fifo_n /s | $mi_fifo_n_p99 µs | $mi_fifo_n_cpu µs |"
-    echo "| UDP, $clients clients at once | $mi_udp_n /s | $mi_udp_n_p99 µs | $mi_udp_n_cpu µs |"
-    echo "| UNIX datagrams, $clients clients at once | $mi_unix_n /s | $mi_unix_n_p99 µs | $mi_unix_n_cpu µs |"
-    echo
-    echo "Server CPU per request, HTTP keep-alive at 32 connections: $mi_user32 µs user, $mi_kernel32 µs kernel."
 fi
+# table_head FIRST_COLUMN, then row LABEL UNIT P99_UNIT MI MI_P99 MI_CPU [KAM KAM_P99 KAM_CPU]: with Kamailio's
+# columns and the ratios when it ran
+table_head() {
+    echo
+    if [ -n "$kamailio_version" ]; then
+        echo "| $1 | mi_daemon (1 thread) | p99 | server CPU per request | Kamailio | p99 | server CPU per request | mi / Kamailio, rate | Kamailio / mi, CPU |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    else
+        echo "| $1 | mi_daemon (1 thread) | p99 | server CPU per request |"
+        echo "|---|---:|---:|---:|"
+    fi
+}
+row() {
+    if [ -n "$kamailio_version" ]; then
+        echo "| $1 | $4 $2 | $5 $3 | $6 µs | $7 $2 | $8 $3 | $9 µs | $(ratio "$4" "$7") | $(ratio "$9" "$6") |"
+    else
+        echo "| $1 | $4 $2 | $5 $3 | $6 µs |"
+    fi
+}
+table_head transport
+row "HTTP keep-alive, 1 connection (wrk -t1)" req/s ms "$mi_rps1" "$mi_p99_1" "$(add "$mi_user1" "$mi_kernel1")" \
+    "${kam_rps1-}" "${kam_p99_1-}" "$(add "${kam_user1-0}" "${kam_kernel1-0}")"
+row "HTTP keep-alive, 32 connections (wrk -t1)" req/s ms "$mi_rps32" "$mi_p99_32" "$(add "$mi_user32" "$mi_kernel32")" \
+    "${kam_rps32-}" "${kam_p99_32-}" "$(add "${kam_user32-0}" "${kam_kernel32-0}")"
+row "FIFO round trips" /s µs "$mi_fifo" "$mi_fifo_p99" "$mi_fifo_cpu" "${kam_fifo-}" "${kam_fifo_p99-}" "${kam_fifo_cpu-}"
+row "UDP round trips" /s µs "$mi_udp_rt" "$mi_udp_p99" "$mi_udp_rt_cpu" "${kam_udp_rt-}" "${kam_udp_p99-}" "${kam_udp_rt_cpu-}"
+row "UNIX datagram round trips" /s µs "$mi_unix" "$mi_unix_p99" "$mi_unix_cpu" "${kam_unix-}" "${kam_unix_p99-}" "${kam_unix_cpu-}"
+row "FIFO, $clients clients at once" /s µs "$mi_fifo_n" "$mi_fifo_n_p99" "$mi_fifo_n_cpu" \
+    "${kam_fifo_n-}" "${kam_fifo_n_p99-}" "${kam_fifo_n_cpu-}"
+row "UDP, $clients clients at once" /s µs "$mi_udp_n" "$mi_udp_n_p99" "$mi_udp_n_cpu" \
+    "${kam_udp_n-}" "${kam_udp_n_p99-}" "${kam_udp_n_cpu-}"
+row "UNIX datagrams, $clients clients at once" /s µs "$mi_unix_n" "$mi_unix_n_p99" "$mi_unix_n_cpu" \
+    "${kam_unix_n-}" "${kam_unix_n_p99-}" "${kam_unix_n_cpu-}"
+echo
+echo "Server CPU per request, HTTP keep-alive at 32 connections (all the server's processes and threads, from"
+echo "/proc while wrk ran):"
+echo
+echo "| | user µs | kernel µs | total µs |"
+echo "|---|---:|---:|---:|"
+echo "| mi_daemon | $mi_user32 | $mi_kernel32 | $(add "$mi_user32" "$mi_kernel32") |"
+if [ -n "$kamailio_version" ]; then
+    echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(add "$kam_user32" "$kam_kernel32") |"
+fi
+echo
+echo "Datagram round trips without wake-ups. A spinning client polls for its answer instead of sleeping, so that"
+echo "its own wake-up is not timed; it is the same client against both servers. A busy-polling mi_daemon"
+echo "(\`--busy-poll $busy_poll\`, mi::datagram::options::busy_poll) polls its socket for the next datagram for $busy_poll µs after"
+echo "each answer instead of sleeping: its CPU per request then includes that spinning. Kamailio has no such mode; its"
+echo "columns repeat its rows above with the same client."
+table_head "UDP and UNIX round trips"
+row "UDP, spinning client" /s µs "$mi_udp_s" "$mi_udp_s_p99" "$mi_udp_s_cpu" "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
+row "UNIX, spinning client" /s µs "$mi_unix_s" "$mi_unix_s_p99" "$mi_unix_s_cpu" "${kam_unix_s-}" "${kam_unix_s_p99-}" "${kam_unix_s_cpu-}"
+row "UDP, mi busy-polling" /s µs "$mi_udp_b" "$mi_udp_b_p99" "$mi_udp_b_cpu" "${kam_udp_rt-}" "${kam_udp_p99-}" "${kam_udp_rt_cpu-}"
+row "UNIX, mi busy-polling" /s µs "$mi_unix_b" "$mi_unix_b_p99" "$mi_unix_b_cpu" "${kam_unix-}" "${kam_unix_p99-}" "${kam_unix_cpu-}"
+row "UDP, mi busy-polling, spinning client" /s µs "$mi_udp_bs" "$mi_udp_bs_p99" "$mi_udp_bs_cpu" \
+    "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
+row "UNIX, mi busy-polling, spinning client" /s µs "$mi_unix_bs" "$mi_unix_bs_p99" "$mi_unix_bs_cpu" \
+    "${kam_unix_s-}" "${kam_unix_s_p99-}" "${kam_unix_s_cpu-}"
 echo
 echo "Scaling, HTTP keep-alive, 32 connections: mi_daemon on 1 io_context thread $mi_rps32 req/s (wrk -t1);"
 echo "on 2 threads $mi2_rps32_t1 req/s with wrk -t1 (p99 $mi2_p99_t1 ms) and $mi2_rps32_t2 req/s with wrk -t2 (p99 $mi2_p99_t2 ms)."

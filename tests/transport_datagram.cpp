@@ -13,6 +13,8 @@
 
 #include "transport_commands.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -29,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -443,6 +446,69 @@ BOOST_FIXTURE_TEST_CASE(unix_socket_of_a_running_server_is_not_taken_over, fixtu
     }
     std::string const own = dir.path + "/client.sock";
     BOOST_TEST(text(unix_client(path, own).call(python_request("echo", R"({"text": "first"})"))) == result(R"("first")"));
+}
+
+// --- busy polling ---------------------------------------------------------------------------------------------
+
+namespace {
+std::chrono::nanoseconds process_cpu_time() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(busy_polling_serves_as_the_reactor_does_and_leaves_the_io_context_to_others, fixture) {
+    std::string const path = dir.path + "/mi.sock";
+    for (std::string const& socket : {std::string("udp:127.0.0.1:0"), path}) {
+        mi::datagram::options o;
+        o.socket = socket;
+        o.busy_poll = 10s; // it polls throughout
+        start(o);
+        bool const udp = socket.starts_with("udp:");
+        std::string const own = dir.path + "/client.sock";
+        auto call = [&](std::string const& request) {
+            if (udp) return udp_client(server->udp_endpoint()).call(request);
+            ::unlink(own.c_str());
+            return unix_client(path, own).call(request);
+        };
+        int const before = counter.load();
+        for (int i = 1; i <= 20; ++i) BOOST_TEST(text(call(python_request("count"))) == result(std::to_string(before + i)));
+        BOOST_TEST(text(call("not json")) == "400 Parse_error");
+        // other work on the io_context still runs while the server polls
+        std::promise<void> ran;
+        boost::asio::post(loop.context(), [&ran] { ran.set_value(); });
+        BOOST_TEST((ran.get_future().wait_for(2s) == std::future_status::ready));
+        // an asynchronous command's answers come from another thread while the server polls
+        if (udp) {
+            udp_client c(server->udp_endpoint());
+            c.send(python_request("slow"));
+            BOOST_TEST(text(c.receive()) == result(R"("working")"));
+            BOOST_TEST(text(c.receive()) == result(R"("done")"));
+        }
+        join_workers();
+        server->stop(); // while polling
+        ::unlink(own.c_str());
+    }
+    BOOST_TEST(!exists(path));
+}
+
+BOOST_FIXTURE_TEST_CASE(busy_polling_stops_once_no_datagram_came_for_its_time, fixture) {
+    mi::datagram::options o;
+    o.socket = "udp:127.0.0.1:0";
+    o.busy_poll = 20ms;
+    start(o);
+    udp_client c(server->udp_endpoint());
+    int const before = counter.load();
+    BOOST_TEST(text(c.call(python_request("count"))) == result(std::to_string(before + 1)));
+    std::this_thread::sleep_for(100ms); // the polling ends
+    auto const cpu = process_cpu_time();
+    std::this_thread::sleep_for(500ms);
+    // a thread still polling would have used about all of the 500 ms
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(process_cpu_time() - cpu).count() < 250);
+    // the reactor serves the next one, and it polls again
+    BOOST_TEST(text(c.call(python_request("count"))) == result(std::to_string(before + 2)));
+    BOOST_TEST(text(c.call(python_request("count"))) == result(std::to_string(before + 3)));
 }
 
 BOOST_FIXTURE_TEST_CASE(no_descriptor_is_left_open, fixture) {

@@ -26,6 +26,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
@@ -458,6 +460,81 @@ BOOST_FIXTURE_TEST_CASE(a_long_answer_to_a_slow_reader_is_written_whole, fixture
     BOOST_REQUIRE(reply);
     BOOST_TEST(reply->size() == result('"' + std::string(300000, 'x') + '"').size());
     BOOST_TEST((*reply == result('"' + std::string(300000, 'x') + '"')));
+}
+
+// The reader opens the reply FIFO, takes one chunk of a long answer, then waits `then_wait` and reads on (or,
+// without it, closes). Returns how much it got.
+std::size_t read_a_chunk_then(std::string const& path, std::optional<std::chrono::milliseconds> then_wait) {
+    int const fd = ::open(path.c_str(), O_RDONLY);
+    BOOST_REQUIRE(fd >= 0);
+    char chunk[8192];
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    BOOST_REQUIRE(n > 0);
+    std::size_t got = static_cast<std::size_t>(n);
+    if (then_wait) {
+        std::this_thread::sleep_for(*then_wait);
+        while ((n = ::read(fd, chunk, sizeof chunk)) > 0) got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    return got;
+}
+
+BOOST_FIXTURE_TEST_CASE(a_reader_that_stops_reading_is_given_up_after_the_reply_timeout, fixture) {
+    auto o = options();
+    o.reply_timeout = 200ms;
+    start(o);
+    make_reply_fifo(reply_path("stalled"));
+    write_request(fifo, ":stalled:" + python_request("big", R"({"size": 300000})"));
+    // the server closes the reply FIFO while the reader sleeps: it finds the end of what the pipe held
+    BOOST_TEST(read_a_chunk_then(reply_path("stalled"), 1000ms) < 300000u);
+    BOOST_TEST(text(call("next", python_request("echo", R"({"text": "next"})"))) == result(R"("next")"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_reader_that_goes_away_mid_answer_does_not_end_the_server, fixture) {
+    // SIGPIPE's default action would end this process, server and all
+    make_reply_fifo(reply_path("gone"));
+    write_request(fifo, ":gone:" + python_request("big", R"({"size": 300000})"));
+    BOOST_TEST(read_a_chunk_then(reply_path("gone"), std::nullopt) > 0u);
+    BOOST_TEST(text(call("next", python_request("echo", R"({"text": "next"})"))) == result(R"("next")"));
+    sigset_t pending;
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    BOOST_TEST(!sigismember(&pending, SIGPIPE));
+}
+
+// write_no_sigpipe to a pipe without a reader, in a thread of its own so that its signal mask is the test's.
+BOOST_AUTO_TEST_CASE(writing_to_a_pipe_without_reader_is_epipe_and_leaves_the_signal_state_as_it_was) {
+    using mi::transport::detail::write_no_sigpipe;
+    int ends[2];
+    BOOST_REQUIRE(::pipe(ends) == 0);
+    ::close(ends[0]);
+    std::thread([&ends] {
+        sigset_t pipe_only, mask, pending;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        auto const state = [&] {
+            ::pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+            sigemptyset(&pending);
+            ::sigpending(&pending);
+            return std::pair{sigismember(&mask, SIGPIPE) == 1, sigismember(&pending, SIGPIPE) == 1};
+        };
+        auto const epipe = [&] { return write_no_sigpipe(ends[1], "x", 1) < 0 && errno == EPIPE; };
+
+        // unblocked, as in most threads: no signal, and still unblocked
+        BOOST_TEST(epipe());
+        BOOST_TEST((state() == std::pair{false, false}));
+        // blocked by the caller, nothing pending: still blocked, nothing left pending
+        ::pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+        BOOST_TEST(epipe());
+        BOOST_TEST((state() == std::pair{true, false}));
+        // blocked, and a SIGPIPE of the caller's own already pending: it stays
+        ::pthread_kill(::pthread_self(), SIGPIPE);
+        BOOST_TEST(epipe());
+        BOOST_TEST((state() == std::pair{true, true}));
+        timespec const none{0, 0};
+        BOOST_TEST(::sigtimedwait(&pipe_only, nullptr, &none) == SIGPIPE);
+    }).join();
+    ::close(ends[1]);
 }
 
 // --- asynchronous commands (spec 3.5) ------------------------------------------------------------------------

@@ -7,11 +7,12 @@
 //   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...
 //             [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
 //             [--tls-cert FILE --tls-key FILE] [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
-//             [--async-timeout MS] [--threads N] [--log-level N]
+//             [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]
 //
 // PERMISSION is read, write or admin (the default): what a credential, or anyone reaching a transport without
 // one, may do. --audit logs every call (transport, peer, permission, method, params, outcome, duration).
-// --tls-cert and --tls-key (PEM files) make the HTTP port speak HTTPS (TLS 1.2 and later).
+// --tls-cert and --tls-key (PEM files) make the HTTP port speak HTTPS (TLS 1.2 and later). --busy-poll makes
+// the UDP and UNIX sockets poll for the next datagram that long after each answer, a core spinning meanwhile.
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
@@ -47,7 +48,8 @@ constexpr char const* usage =
     "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
     "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
     "                 [--limit NAME=VALUE]... [--audit]\n"
-    "                 [--async-timeout MS] [--threads N] [--log-level N]\n"
+    "                 [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]\n"
+    "--busy-poll: after each answer, UDP and UNIX sockets poll this long for the next datagram (spinning).\n"
     "PERMISSION: read, write or admin (the default). Limits (defaults in brackets):\n"
     "  json.batch [100] json.depth [32] json.params [64] json.string [65536]\n"
     "  http.body [1048576] http.header [8192] http.connections [512] http.requests_per_connection [10000]\n"
@@ -139,6 +141,7 @@ configuration parse(int argc, char** argv) {
     std::vector<std::pair<std::string, mi::permission>> grants;
     std::optional<std::string> reply_dir;
     std::optional<std::chrono::milliseconds> async_timeout;
+    std::optional<std::chrono::microseconds> busy_poll;
     std::optional<std::string> tls_cert, tls_key;
     mi::http::access access;
     auto value = [&](int& i, char const* fallback) -> std::string {
@@ -197,6 +200,8 @@ configuration parse(int argc, char** argv) {
             mi::datagram::options d;
             d.socket = value(i, nullptr);
             c.datagrams.push_back(d);
+        } else if (option == "--busy-poll") {
+            busy_poll = std::chrono::microseconds(number(value(i, nullptr), "--busy-poll"));
         } else if (option == "--async-timeout") {
             async_timeout = std::chrono::milliseconds(std::atol(value(i, nullptr).c_str()));
         } else if (option == "--threads") {
@@ -227,6 +232,10 @@ configuration parse(int argc, char** argv) {
         if (c.http) c.http->async_timeout = *async_timeout;
         if (c.fifo) c.fifo->async_timeout = *async_timeout;
         for (auto& d : c.datagrams) d.async_timeout = *async_timeout;
+    }
+    if (busy_poll) {
+        if (c.datagrams.empty()) fail("--busy-poll needs --udp or --unix");
+        for (auto& d : c.datagrams) d.busy_poll = *busy_poll;
     }
     if (tls_cert || tls_key) {
         if (!tls_cert || !tls_key) fail("--tls-cert and --tls-key go together");

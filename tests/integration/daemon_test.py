@@ -609,6 +609,33 @@ class TlsTest(unittest.TestCase):
                 d.stop()
 
 
+class BusyPollTest(unittest.TestCase):
+    """--busy-poll: the datagram sockets poll between requests; every transport still answers."""
+
+    def test_datagrams_and_http_answer_while_the_sockets_poll(self):
+        with tempfile.TemporaryDirectory(prefix="mi_daemon_busy_poll_") as workdir:
+            d = Daemon(workdir, extra=["--busy-poll", "200000"])
+            try:
+                for _ in range(20):
+                    (reply,) = d.udp_call(opensips_request("uptime"))
+                    self.assertIn("Now", result_of(reply))
+                    (reply,) = d.unix_call(opensips_request("uptime"))
+                    self.assertIn("Now", result_of(reply))
+                self.assertEqual(d.curl(opensips_request("uptime"))[0], 200)
+                (reply,) = d.fifo_call(opensips_request("uptime"))
+                self.assertIn("Now", result_of(reply))
+                replies = d.udp_call(opensips_request("async_echo", ["later", 50]), answers=2)
+                self.assertEqual([result_of(r) for r in replies], ["working", "later"])
+            finally:
+                d.stop()
+
+    def test_busy_poll_needs_a_datagram_socket(self):
+        run = subprocess.run([DAEMON, "--http", "127.0.0.1:0", "--busy-poll", "100"], capture_output=True, text=True,
+                             timeout=10)
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("--busy-poll needs --udp or --unix", run.stderr)
+
+
 class LimitsTest(unittest.TestCase):
     """Each configurable limit hit over a real transport: the transport's own error, and a counter."""
 

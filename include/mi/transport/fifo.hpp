@@ -217,7 +217,7 @@ public:
         for (auto const& job : jobs_) {
             job->timer.cancel();
             job->answer_deadline.cancel();
-            job->out.reset();
+            close_reply(*job);
             job->pending.clear();
         }
         jobs_.clear();
@@ -232,7 +232,10 @@ private:
             : name(std::move(n)), path(std::move(p)), timer(io), answer_deadline(io) {}
         std::string name;
         std::string path;
-        std::optional<boost::asio::posix::stream_descriptor> out;
+        unique_fd out;
+        // `out` watched by the reactor, only once the reader has let the pipe fill up: most answers are
+        // written whole at once, without registering the descriptor or arming the write deadline
+        std::optional<boost::asio::posix::stream_descriptor> blocked;
         boost::asio::steady_timer timer;           // open retries, then the write deadline
         boost::asio::steady_timer answer_deadline; // the final answer's, once the command is running
         std::deque<std::string> pending; // answers not yet written, in order
@@ -427,29 +430,23 @@ private:
             }
             job->written = 0;
             ++job->op;
-            job->timer.expires_after(options_.reply_timeout);
-            job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
-                lock_type lock(self->mutex_);
-                if (ec || !self->running_ || op != job->op) return;
-                self->end_answer(job); // the reader stopped reading: give up this answer
-                self->pump(job);
-            });
             return write_more(job);
         }
     }
 
-    // Non-blocking writes until the answer is out; a full pipe waits for the reader without holding a thread.
+    // Non-blocking writes until the answer is out; a full pipe waits for the reader without holding a thread,
+    // for at most reply_timeout from the moment it filled.
     void write_more(job_ptr const& job) {
         std::string const& text = job->pending.front();
         while (job->written < text.size()) {
-            ssize_t const n = mi::transport::detail::write_no_sigpipe(job->out->native_handle(), text.data() + job->written,
+            ssize_t const n = mi::transport::detail::write_no_sigpipe(job->out.get(), text.data() + job->written,
                                                                       text.size() - job->written);
             if (n > 0) {
                 job->written += static_cast<std::size_t>(n);
                 continue;
             }
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                job->out->async_wait(boost::asio::posix::descriptor_base::wait_write,
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && watch(job)) {
+                job->blocked->async_wait(boost::asio::posix::descriptor_base::wait_write,
                                      [self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
                                          lock_type lock(self->mutex_);
                                          if (!self->running_ || op != job->op) return;
@@ -465,13 +462,41 @@ private:
         pump(job);
     }
 
+    // The first time an answer finds the pipe full: the reactor watches the reply FIFO from now on, and the
+    // reader has reply_timeout to drain the answer. False if the reactor cannot take the descriptor.
+    bool watch(job_ptr const& job) {
+        if (job->blocked) return true;
+        try {
+            job->blocked.emplace(io_, job->out.get());
+        } catch (...) {
+            return false;
+        }
+        job->timer.expires_after(options_.reply_timeout);
+        job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+            lock_type lock(self->mutex_);
+            if (ec || !self->running_ || op != job->op) return;
+            self->end_answer(job); // the reader stopped reading: give up this answer
+            self->pump(job);
+        });
+        return true;
+    }
+
     // Closes the reply FIFO (the reader sees EOF) and forgets the answer.
     void end_answer(job_ptr const& job) {
         ++job->op;
         job->timer.cancel();
-        job->out.reset();
+        close_reply(*job);
         job->attempts = 0;
         if (!job->pending.empty()) job->pending.pop_front();
+    }
+
+    // `out` stays the descriptor's one owner: the reactor lets go of it before it is closed.
+    static void close_reply(reply_job& job) noexcept {
+        if (job.blocked) {
+            job.blocked->release();
+            job.blocked.reset();
+        }
+        job.out.reset();
     }
 
     // --- opening reply FIFOs -------------------------------------------------------------------------------
@@ -482,12 +507,7 @@ private:
         if (r == open_result::retry && ++job.attempts > open_retries) r = open_result::refused;
         if (r == open_result::opened) {
             job.attempts = 0;
-            try {
-                job.out.emplace(io_, fd.get());
-                fd.release();
-            } catch (...) {
-                return open_result::refused; // the reactor could not take it; fd closes itself
-            }
+            job.out = std::move(fd);
         }
         return r;
     }

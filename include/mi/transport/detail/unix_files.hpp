@@ -174,15 +174,21 @@ private:
 
 // write(2) to a pipe whose reader may have gone: EPIPE instead of a SIGPIPE that would end the process. A
 // library must not change the process's signal disposition, so SIGPIPE is blocked in this thread for the one
-// call, and a SIGPIPE it raised is taken off the pending set before unblocking.
+// call, and a SIGPIPE it raised is taken off the pending set before unblocking. A SIGPIPE can only have been
+// pending before if this thread already blocked it: only then is the pending set asked.
 inline ssize_t write_no_sigpipe(int fd, void const* data, std::size_t size) noexcept {
-    sigset_t pipe_only, previous, pending;
+    sigset_t pipe_only, previous;
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
-    sigemptyset(&pending);
-    ::sigpending(&pending);
-    bool const was_pending = sigismember(&pending, SIGPIPE) == 1;
     ::pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+    bool const was_blocked = sigismember(&previous, SIGPIPE) == 1;
+    bool was_pending = false;
+    if (was_blocked) {
+        sigset_t pending;
+        sigemptyset(&pending);
+        ::sigpending(&pending);
+        was_pending = sigismember(&pending, SIGPIPE) == 1;
+    }
     ssize_t n;
     do n = ::write(fd, data, size);
     while (n < 0 && errno == EINTR);
@@ -192,7 +198,7 @@ inline ssize_t write_no_sigpipe(int fd, void const* data, std::size_t size) noex
         while (::sigtimedwait(&pipe_only, nullptr, &none) < 0 && errno == EINTR) {
         }
     }
-    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (!was_blocked) ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     errno = error;
     return n;
 }
