@@ -6,13 +6,14 @@
 // "<round trips per second> <p99 microseconds>". Every reply must carry a result (checked). With CLIENTS > 1,
 // that many clients run at once, each COUNT round trips: the server's capacity rather than its latency.
 //
-//   mi_bench_wire_client fifo-opensips FIFO REPLY_DIR COUNT REQUEST [CLIENTS]  (":name:" + REQUEST: mi_fifo)
-//   mi_bench_wire_client fifo-kamailio FIFO REPLY_DIR COUNT REQUEST [CLIENTS]  (REQUEST with "reply_name")
-//   mi_bench_wire_client udp HOST PORT COUNT REQUEST [CLIENTS]
-//   mi_bench_wire_client unix SOCKET_PATH - COUNT REQUEST [CLIENTS]
+//   mi_bench_wire_client fifo-opensips FIFO REPLY_DIR COUNT REQUEST [CLIENTS [spin]]  (":name:" + REQUEST: mi_fifo)
+//   mi_bench_wire_client fifo-kamailio FIFO REPLY_DIR COUNT REQUEST [CLIENTS [spin]]  (REQUEST with "reply_name")
+//   mi_bench_wire_client udp HOST PORT COUNT REQUEST [CLIENTS [spin]]
+//   mi_bench_wire_client unix SOCKET_PATH - COUNT REQUEST [CLIENTS [spin]]
 //
 // The reply FIFO and the client's UNIX socket are made once and reused: what is timed is the server's
 // turnaround, not the client's file system work.
+// With `spin`, the client polls for each answer without sleeping: its own wake-up is then not timed.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
