@@ -132,11 +132,14 @@ share=$((count / clients))
 read -r mi_fifo_n mi_fifo_n_p99 mi_fifo_n_cpu < <(client_run "$((share * clients))" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
 read -r mi_udp_n mi_udp_n_p99 mi_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$mi_udp" "$share" "$mi_w1" "$clients")
 read -r mi_unix_n mi_unix_n_p99 mi_unix_n_cpu < <(client_run "$((share * clients))" unix "$work/mi.sock" - "$share" "$mi_w1" "$clients")
+read -r mi_fifo_s mi_fifo_s_p99 mi_fifo_s_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1" 1 spin)
 read -r mi_udp_s mi_udp_s_p99 mi_udp_s_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1" 1 spin)
 read -r mi_unix_s mi_unix_s_p99 mi_unix_s_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1" 1 spin)
 stop "$mi_pid"
 
 start_mi 1 --busy-poll "$busy_poll"
+read -r mi_fifo_b mi_fifo_b_p99 mi_fifo_b_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
+read -r mi_fifo_bs mi_fifo_bs_p99 mi_fifo_bs_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1" 1 spin)
 read -r mi_udp_b mi_udp_b_p99 mi_udp_b_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
 read -r mi_unix_b mi_unix_b_p99 mi_unix_b_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1")
 read -r mi_udp_bs mi_udp_bs_p99 mi_udp_bs_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1" 1 spin)
@@ -174,6 +177,7 @@ if command -v kamailio >/dev/null; then
     read -r kam_udp_rt kam_udp_p99 kam_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
     read -r kam_fifo_n kam_fifo_n_p99 kam_fifo_n_cpu < <(client_run "$((share * clients))" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
     read -r kam_udp_n kam_udp_n_p99 kam_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
+    read -r kam_fifo_s kam_fifo_s_p99 kam_fifo_s_cpu < <(client_run "$count" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1" 1 spin)
     read -r kam_udp_s kam_udp_s_p99 kam_udp_s_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1" 1 spin)
     stop "$kam_pid"
     start_kamailio "$work/kamailio.sock"
@@ -242,16 +246,20 @@ if [ -n "$kamailio_version" ]; then
     echo "| Kamailio | $kam_user32 | $kam_kernel32 | $(add "$kam_user32" "$kam_kernel32") |"
 fi
 echo
-echo "Datagram round trips without wake-ups. A spinning client polls for its answer instead of sleeping, so that"
-echo "its own wake-up is not timed; it is the same client against both servers. A busy-polling mi_daemon"
-echo "(\`--busy-poll $busy_poll\`, mi::datagram::options::busy_poll) polls its socket for the next datagram for $busy_poll µs after"
-echo "each answer instead of sleeping: its CPU per request then includes that spinning. Kamailio has no such mode; its"
-echo "columns repeat its rows above with the same client."
-table_head "UDP and UNIX round trips"
+echo "Round trips without wake-ups. A spinning client polls for its answer instead of sleeping, so that its own"
+echo "wake-up is not timed; it is the same client against both servers. A busy-polling mi_daemon (\`--busy-poll $busy_poll\`,"
+echo "\`busy_poll\` in mi::fifo::options and mi::datagram::options) polls its FIFO and sockets for the next request for"
+echo "$busy_poll µs after each answer instead of sleeping: its CPU per request then includes that spinning. Kamailio has no"
+echo "such mode; its columns repeat its rows above with the same client."
+table_head "round trips"
+row "FIFO, spinning client" /s µs "$mi_fifo_s" "$mi_fifo_s_p99" "$mi_fifo_s_cpu" "${kam_fifo_s-}" "${kam_fifo_s_p99-}" "${kam_fifo_s_cpu-}"
 row "UDP, spinning client" /s µs "$mi_udp_s" "$mi_udp_s_p99" "$mi_udp_s_cpu" "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
 row "UNIX, spinning client" /s µs "$mi_unix_s" "$mi_unix_s_p99" "$mi_unix_s_cpu" "${kam_unix_s-}" "${kam_unix_s_p99-}" "${kam_unix_s_cpu-}"
+row "FIFO, mi busy-polling" /s µs "$mi_fifo_b" "$mi_fifo_b_p99" "$mi_fifo_b_cpu" "${kam_fifo-}" "${kam_fifo_p99-}" "${kam_fifo_cpu-}"
 row "UDP, mi busy-polling" /s µs "$mi_udp_b" "$mi_udp_b_p99" "$mi_udp_b_cpu" "${kam_udp_rt-}" "${kam_udp_p99-}" "${kam_udp_rt_cpu-}"
 row "UNIX, mi busy-polling" /s µs "$mi_unix_b" "$mi_unix_b_p99" "$mi_unix_b_cpu" "${kam_unix-}" "${kam_unix_p99-}" "${kam_unix_cpu-}"
+row "FIFO, mi busy-polling, spinning client" /s µs "$mi_fifo_bs" "$mi_fifo_bs_p99" "$mi_fifo_bs_cpu" \
+    "${kam_fifo_s-}" "${kam_fifo_s_p99-}" "${kam_fifo_s_cpu-}"
 row "UDP, mi busy-polling, spinning client" /s µs "$mi_udp_bs" "$mi_udp_bs_p99" "$mi_udp_bs_cpu" \
     "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
 row "UNIX, mi busy-polling, spinning client" /s µs "$mi_unix_bs" "$mi_unix_bs_p99" "$mi_unix_bs_cpu" \

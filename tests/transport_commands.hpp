@@ -15,9 +15,19 @@
 #include <thread>
 #include <vector>
 
+#include <time.h>
+
 namespace transport_test {
 
 using namespace std::chrono_literals;
+
+// CPU time the whole test process has used: a server thread still busy polling would use it all.
+inline std::chrono::milliseconds process_cpu_time() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(t.tv_sec) +
+                                                                  std::chrono::nanoseconds(t.tv_nsec));
+}
 
 // --- the commands --------------------------------------------------------------------------------------------
 

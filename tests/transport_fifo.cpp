@@ -13,6 +13,8 @@
 
 #include "transport_commands.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -619,6 +621,53 @@ BOOST_FIXTURE_TEST_CASE(stop_while_an_async_command_is_pending, fixture) {
     server->stop(); // the final answer comes to a stopped server and is dropped
     BOOST_TEST(!exists(fifo));
     join_workers();
+}
+
+// --- busy polling ---------------------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(busy_polling_serves_as_the_reactor_does_and_leaves_the_io_context_to_others, fixture) {
+    auto o = options();
+    o.busy_poll = 10s; // it polls throughout
+    start(o);
+    int const before = counter.load();
+    for (int i = 1; i <= 20; ++i)
+        BOOST_TEST(text(call("polled", python_request("count"))) == result(std::to_string(before + i)));
+    // a request in two writes, and one that is not JSON
+    std::string const request = ":split:" + python_request("echo", R"({"text": "joined"})");
+    make_reply_fifo(reply_path("split"));
+    write_request(fifo, request.substr(0, 20));
+    std::this_thread::sleep_for(50ms);
+    write_request(fifo, request.substr(20));
+    BOOST_TEST(text(read_reply(reply_path("split"))) == result(R"("joined")"));
+    BOOST_TEST(text(call("bad", "{oops}")) == R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null})");
+    // other work on the io_context still runs while the server polls
+    std::promise<void> ran;
+    boost::asio::post(loop.context(), [&ran] { ran.set_value(); });
+    BOOST_TEST((ran.get_future().wait_for(2s) == std::future_status::ready));
+    // an asynchronous command's answers come from another thread while the server polls
+    make_reply_fifo(reply_path("async"));
+    write_request(fifo, ":async:" + python_request("slow"));
+    BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("working")"));
+    BOOST_TEST(text(read_reply(reply_path("async"))) == result(R"("done")"));
+    join_workers();
+    server->stop(); // while polling
+    BOOST_TEST(!exists(fifo));
+}
+
+BOOST_FIXTURE_TEST_CASE(busy_polling_stops_once_no_request_came_for_its_time, fixture) {
+    auto o = options();
+    o.busy_poll = 20ms;
+    start(o);
+    int const before = counter.load();
+    BOOST_TEST(text(call("polled", python_request("count"))) == result(std::to_string(before + 1)));
+    std::this_thread::sleep_for(100ms); // the polling ends
+    auto const cpu = process_cpu_time();
+    std::this_thread::sleep_for(500ms);
+    // a thread still polling would have used about all of the 500 ms
+    BOOST_TEST((process_cpu_time() - cpu).count() < 250);
+    // the reactor serves the next one, and it polls again
+    BOOST_TEST(text(call("polled", python_request("count"))) == result(std::to_string(before + 2)));
+    BOOST_TEST(text(call("polled", python_request("count"))) == result(std::to_string(before + 3)));
 }
 
 BOOST_FIXTURE_TEST_CASE(no_descriptor_is_left_open, fixture) {

@@ -12,7 +12,8 @@
 // PERMISSION is read, write or admin (the default): what a credential, or anyone reaching a transport without
 // one, may do. --audit logs every call (transport, peer, permission, method, params, outcome, duration).
 // --tls-cert and --tls-key (PEM files) make the HTTP port speak HTTPS (TLS 1.2 and later). --busy-poll makes
-// the UDP and UNIX sockets poll for the next datagram that long after each answer, a core spinning meanwhile.
+// the FIFO and the UDP and UNIX sockets poll for the next request that long after each answer, a core spinning
+// meanwhile.
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
@@ -49,7 +50,7 @@ constexpr char const* usage =
     "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
     "                 [--limit NAME=VALUE]... [--audit]\n"
     "                 [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]\n"
-    "--busy-poll: after each answer, UDP and UNIX sockets poll this long for the next datagram (spinning).\n"
+    "--busy-poll: after each answer, the FIFO, UDP and UNIX sockets poll this long for the next request (spinning).\n"
     "PERMISSION: read, write or admin (the default). Limits (defaults in brackets):\n"
     "  json.batch [100] json.depth [32] json.params [64] json.string [65536]\n"
     "  http.body [1048576] http.header [8192] http.connections [512] http.requests_per_connection [10000]\n"
@@ -234,7 +235,8 @@ configuration parse(int argc, char** argv) {
         for (auto& d : c.datagrams) d.async_timeout = *async_timeout;
     }
     if (busy_poll) {
-        if (c.datagrams.empty()) fail("--busy-poll needs --udp or --unix");
+        if (!c.fifo && c.datagrams.empty()) fail("--busy-poll needs --fifo, --udp or --unix");
+        if (c.fifo) c.fifo->busy_poll = *busy_poll;
         for (auto& d : c.datagrams) d.busy_poll = *busy_poll;
     }
     if (tls_cert || tls_key) {

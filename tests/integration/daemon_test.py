@@ -610,9 +610,9 @@ class TlsTest(unittest.TestCase):
 
 
 class BusyPollTest(unittest.TestCase):
-    """--busy-poll: the datagram sockets poll between requests; every transport still answers."""
+    """--busy-poll: the FIFO and the datagram sockets poll between requests; every transport still answers."""
 
-    def test_datagrams_and_http_answer_while_the_sockets_poll(self):
+    def test_every_transport_answers_while_the_fifo_and_sockets_poll(self):
         with tempfile.TemporaryDirectory(prefix="mi_daemon_busy_poll_") as workdir:
             d = Daemon(workdir, extra=["--busy-poll", "200000"])
             try:
@@ -621,19 +621,21 @@ class BusyPollTest(unittest.TestCase):
                     self.assertIn("Now", result_of(reply))
                     (reply,) = d.unix_call(opensips_request("uptime"))
                     self.assertIn("Now", result_of(reply))
+                    (reply,) = d.fifo_call(opensips_request("uptime"))
+                    self.assertIn("Now", result_of(reply))
                 self.assertEqual(d.curl(opensips_request("uptime"))[0], 200)
-                (reply,) = d.fifo_call(opensips_request("uptime"))
-                self.assertIn("Now", result_of(reply))
+                replies = d.fifo_call(opensips_request("async_echo", {"text": "done", "delay_ms": "100"}), answers=2)
+                self.assertEqual([result_of(r) for r in replies], ["working", "done"])
                 replies = d.udp_call(opensips_request("async_echo", ["later", 50]), answers=2)
                 self.assertEqual([result_of(r) for r in replies], ["working", "later"])
             finally:
                 d.stop()
 
-    def test_busy_poll_needs_a_datagram_socket(self):
+    def test_busy_poll_needs_a_transport_that_polls(self):
         run = subprocess.run([DAEMON, "--http", "127.0.0.1:0", "--busy-poll", "100"], capture_output=True, text=True,
                              timeout=10)
         self.assertNotEqual(run.returncode, 0)
-        self.assertIn("--busy-poll needs --udp or --unix", run.stderr)
+        self.assertIn("--busy-poll needs --fifo, --udp or --unix", run.stderr)
 
 
 class LimitsTest(unittest.TestCase):
