@@ -353,7 +353,9 @@ private:
                 self->reading_ = false;
                 return self->start_read();
             }
-            self->took(lock, n == 0 ? boost::asio::error::eof : boost::system::error_code(errno, boost::system::system_category()), 0);
+            auto const failed = n == 0 ? make_error_code(boost::asio::error::eof)
+                                       : boost::system::error_code(errno, boost::system::system_category());
+            self->took(lock, failed, 0); // as the reactor's read would have failed
         });
     }
 
@@ -482,13 +484,13 @@ private:
             }
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && watch(job)) {
                 job->blocked->async_wait(boost::asio::posix::descriptor_base::wait_write,
-                                     [self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
-                                         lock_type lock(self->mutex_);
-                                         if (!self->running_ || op != job->op) return;
-                                         if (ec) self->end_answer(job);
-                                         else return self->write_more(job);
-                                         self->pump(job);
-                                     });
+                                         [self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+                                             lock_type lock(self->mutex_);
+                                             if (!self->running_ || op != job->op) return;
+                                             if (ec) self->end_answer(job);
+                                             else return self->write_more(job);
+                                             self->pump(job);
+                                         });
                 return;
             }
             break; // EPIPE: the reader went away
