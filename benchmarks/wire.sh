@@ -126,7 +126,7 @@ start_mi 1
 read -r mi_rps1 mi_p99_1 mi_user1 mi_kernel1 < <(wrk_run 1 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_rps32 mi_p99_32 mi_user32 mi_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$mi_http/mi" "$mi_w1")
 read -r mi_fifo mi_fifo_p99 mi_fifo_cpu < <(client_run "$count" fifo-opensips "$work/mi_fifo" "$work" "$count" "$mi_w1")
-read -r mi_udp_rt mi_udp_p99 mi_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
+read -r mi_udp_rt mi_udp_rt_p99 mi_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$mi_udp" "$count" "$mi_w1")
 read -r mi_unix mi_unix_p99 mi_unix_cpu < <(client_run "$count" unix "$work/mi.sock" - "$count" "$mi_w1")
 share=$((count / clients))
 read -r mi_fifo_n mi_fifo_n_p99 mi_fifo_n_cpu < <(client_run "$((share * clients))" fifo-opensips "$work/mi_fifo" "$work" "$share" "$mi_w1" "$clients")
@@ -174,7 +174,7 @@ if command -v kamailio >/dev/null; then
     read -r kam_rps1 kam_p99_1 kam_user1 kam_kernel1 < <(wrk_run 1 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
     read -r kam_rps32 kam_p99_32 kam_user32 kam_kernel32 < <(wrk_run 32 1 "http://127.0.0.1:$kam_http/RPC" "$kam_w1")
     read -r kam_fifo kam_fifo_p99 kam_fifo_cpu < <(client_run "$count" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1")
-    read -r kam_udp_rt kam_udp_p99 kam_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
+    read -r kam_udp_rt kam_udp_rt_p99 kam_udp_rt_cpu < <(client_run "$count" udp 127.0.0.1 "$kam_udp" "$count" "$kam_w1")
     read -r kam_fifo_n kam_fifo_n_p99 kam_fifo_n_cpu < <(client_run "$((share * clients))" fifo-kamailio "$work/kamailio_fifo" "$work" "$share" "$kam_w1" "$clients")
     read -r kam_udp_n kam_udp_n_p99 kam_udp_n_cpu < <(client_run "$((share * clients))" udp 127.0.0.1 "$kam_udp" "$share" "$kam_w1" "$clients")
     read -r kam_fifo_s kam_fifo_s_p99 kam_fifo_s_cpu < <(client_run "$count" fifo-kamailio "$work/kamailio_fifo" "$work" "$count" "$kam_w1" 1 spin)
@@ -221,20 +221,22 @@ row() {
         echo "| $1 | $4 $2 | $5 $3 | $6 µs |"
     fi
 }
+# trip LABEL MI KAM: a round-trip row from the variables MI, MI_p99, MI_cpu and KAM, KAM_p99, KAM_cpu
+trip() {
+    local mi=$2 mi_p99=${2}_p99 mi_cpu=${2}_cpu kam=$3 kam_p99=${3}_p99 kam_cpu=${3}_cpu
+    row "$1" /s µs "${!mi}" "${!mi_p99}" "${!mi_cpu}" "${!kam-}" "${!kam_p99-}" "${!kam_cpu-}"
+}
 table_head transport
 row "HTTP keep-alive, 1 connection (wrk -t1)" req/s ms "$mi_rps1" "$mi_p99_1" "$(add "$mi_user1" "$mi_kernel1")" \
     "${kam_rps1-}" "${kam_p99_1-}" "$(add "${kam_user1-0}" "${kam_kernel1-0}")"
 row "HTTP keep-alive, 32 connections (wrk -t1)" req/s ms "$mi_rps32" "$mi_p99_32" "$(add "$mi_user32" "$mi_kernel32")" \
     "${kam_rps32-}" "${kam_p99_32-}" "$(add "${kam_user32-0}" "${kam_kernel32-0}")"
-row "FIFO round trips" /s µs "$mi_fifo" "$mi_fifo_p99" "$mi_fifo_cpu" "${kam_fifo-}" "${kam_fifo_p99-}" "${kam_fifo_cpu-}"
-row "UDP round trips" /s µs "$mi_udp_rt" "$mi_udp_p99" "$mi_udp_rt_cpu" "${kam_udp_rt-}" "${kam_udp_p99-}" "${kam_udp_rt_cpu-}"
-row "UNIX datagram round trips" /s µs "$mi_unix" "$mi_unix_p99" "$mi_unix_cpu" "${kam_unix-}" "${kam_unix_p99-}" "${kam_unix_cpu-}"
-row "FIFO, $clients clients at once" /s µs "$mi_fifo_n" "$mi_fifo_n_p99" "$mi_fifo_n_cpu" \
-    "${kam_fifo_n-}" "${kam_fifo_n_p99-}" "${kam_fifo_n_cpu-}"
-row "UDP, $clients clients at once" /s µs "$mi_udp_n" "$mi_udp_n_p99" "$mi_udp_n_cpu" \
-    "${kam_udp_n-}" "${kam_udp_n_p99-}" "${kam_udp_n_cpu-}"
-row "UNIX datagrams, $clients clients at once" /s µs "$mi_unix_n" "$mi_unix_n_p99" "$mi_unix_n_cpu" \
-    "${kam_unix_n-}" "${kam_unix_n_p99-}" "${kam_unix_n_cpu-}"
+trip "FIFO round trips" mi_fifo kam_fifo
+trip "UDP round trips" mi_udp_rt kam_udp_rt
+trip "UNIX datagram round trips" mi_unix kam_unix
+trip "FIFO, $clients clients at once" mi_fifo_n kam_fifo_n
+trip "UDP, $clients clients at once" mi_udp_n kam_udp_n
+trip "UNIX datagrams, $clients clients at once" mi_unix_n kam_unix_n
 echo
 echo "Server CPU per request, HTTP keep-alive at 32 connections (all the server's processes and threads, from"
 echo "/proc while wrk ran):"
@@ -252,18 +254,15 @@ echo "\`busy_poll\` in mi::fifo::options and mi::datagram::options) polls its FI
 echo "$busy_poll µs after each answer instead of sleeping: its CPU per request then includes that spinning. Kamailio has no"
 echo "such mode; its columns repeat its rows above with the same client."
 table_head "round trips"
-row "FIFO, spinning client" /s µs "$mi_fifo_s" "$mi_fifo_s_p99" "$mi_fifo_s_cpu" "${kam_fifo_s-}" "${kam_fifo_s_p99-}" "${kam_fifo_s_cpu-}"
-row "UDP, spinning client" /s µs "$mi_udp_s" "$mi_udp_s_p99" "$mi_udp_s_cpu" "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
-row "UNIX, spinning client" /s µs "$mi_unix_s" "$mi_unix_s_p99" "$mi_unix_s_cpu" "${kam_unix_s-}" "${kam_unix_s_p99-}" "${kam_unix_s_cpu-}"
-row "FIFO, mi busy-polling" /s µs "$mi_fifo_b" "$mi_fifo_b_p99" "$mi_fifo_b_cpu" "${kam_fifo-}" "${kam_fifo_p99-}" "${kam_fifo_cpu-}"
-row "UDP, mi busy-polling" /s µs "$mi_udp_b" "$mi_udp_b_p99" "$mi_udp_b_cpu" "${kam_udp_rt-}" "${kam_udp_p99-}" "${kam_udp_rt_cpu-}"
-row "UNIX, mi busy-polling" /s µs "$mi_unix_b" "$mi_unix_b_p99" "$mi_unix_b_cpu" "${kam_unix-}" "${kam_unix_p99-}" "${kam_unix_cpu-}"
-row "FIFO, mi busy-polling, spinning client" /s µs "$mi_fifo_bs" "$mi_fifo_bs_p99" "$mi_fifo_bs_cpu" \
-    "${kam_fifo_s-}" "${kam_fifo_s_p99-}" "${kam_fifo_s_cpu-}"
-row "UDP, mi busy-polling, spinning client" /s µs "$mi_udp_bs" "$mi_udp_bs_p99" "$mi_udp_bs_cpu" \
-    "${kam_udp_s-}" "${kam_udp_s_p99-}" "${kam_udp_s_cpu-}"
-row "UNIX, mi busy-polling, spinning client" /s µs "$mi_unix_bs" "$mi_unix_bs_p99" "$mi_unix_bs_cpu" \
-    "${kam_unix_s-}" "${kam_unix_s_p99-}" "${kam_unix_s_cpu-}"
+trip "FIFO, spinning client" mi_fifo_s kam_fifo_s
+trip "UDP, spinning client" mi_udp_s kam_udp_s
+trip "UNIX, spinning client" mi_unix_s kam_unix_s
+trip "FIFO, mi busy-polling" mi_fifo_b kam_fifo
+trip "UDP, mi busy-polling" mi_udp_b kam_udp_rt
+trip "UNIX, mi busy-polling" mi_unix_b kam_unix
+trip "FIFO, mi busy-polling, spinning client" mi_fifo_bs kam_fifo_s
+trip "UDP, mi busy-polling, spinning client" mi_udp_bs kam_udp_s
+trip "UNIX, mi busy-polling, spinning client" mi_unix_bs kam_unix_s
 echo
 echo "Scaling, HTTP keep-alive, 32 connections: mi_daemon on 1 io_context thread $mi_rps32 req/s (wrk -t1);"
 echo "on 2 threads $mi2_rps32_t1 req/s with wrk -t1 (p99 $mi2_p99_t1 ms) and $mi2_rps32_t2 req/s with wrk -t2 (p99 $mi2_p99_t2 ms)."

@@ -161,6 +161,16 @@ struct fixture {
         return reply;
     }
 
+    // A request written in two parts is answered once whole.
+    void split_request_is_joined() {
+        std::string const request = ":split:" + python_request("echo", R"({"text": "joined"})");
+        make_reply_fifo(reply_path("split"));
+        write_request(fifo, request.substr(0, 20));
+        std::this_thread::sleep_for(50ms);
+        write_request(fifo, request.substr(20));
+        BOOST_TEST(text(read_reply(reply_path("split"))) == result(R"("joined")"));
+    }
+
     // The counter after a request that is answered: every frame written before it has been handled, since
     // the server handles frames in order.
     int count_after_sync() {
@@ -337,12 +347,7 @@ BOOST_FIXTURE_TEST_CASE(several_requests_in_one_write, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(a_request_split_over_two_writes, fixture) {
-    std::string const request = ":split:" + python_request("echo", R"({"text": "joined"})");
-    make_reply_fifo(reply_path("split"));
-    write_request(fifo, request.substr(0, 20));
-    std::this_thread::sleep_for(50ms);
-    write_request(fifo, request.substr(20));
-    BOOST_TEST(text(read_reply(reply_path("split"))) == result(R"("joined")"));
+    split_request_is_joined();
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unfinished_request_is_answered_parse_error_when_too_long_or_left_idle, fixture) {
@@ -633,12 +638,7 @@ BOOST_FIXTURE_TEST_CASE(busy_polling_serves_as_the_reactor_does_and_leaves_the_i
     for (int i = 1; i <= 20; ++i)
         BOOST_TEST(text(call("polled", python_request("count"))) == result(std::to_string(before + i)));
     // a request in two writes, and one that is not JSON
-    std::string const request = ":split:" + python_request("echo", R"({"text": "joined"})");
-    make_reply_fifo(reply_path("split"));
-    write_request(fifo, request.substr(0, 20));
-    std::this_thread::sleep_for(50ms);
-    write_request(fifo, request.substr(20));
-    BOOST_TEST(text(read_reply(reply_path("split"))) == result(R"("joined")"));
+    split_request_is_joined();
     BOOST_TEST(text(call("bad", "{oops}")) == R"({"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null})");
     // other work on the io_context still runs while the server polls
     std::promise<void> ran;
