@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <unordered_map>
 
 using namespace mi_test;
 
@@ -38,6 +40,11 @@ using mi_test::level;
 using mi_test::point;
 
 std::size_t view_size(std::string_view s) { return s.size(); }
+int hashed_sum(std::unordered_map<std::string, int> const& m) {
+    int sum = 0;
+    for (auto const& [key, value] : m) sum += value;
+    return sum;
+}
 std::string kind_of(boost::json::value const& v) { return std::string(boost::json::to_string(v.kind())); }
 std::size_t object_size(boost::json::object const& o) { return o.size(); }
 std::size_t array_size(boost::json::array const& a) { return a.size(); }
@@ -66,6 +73,7 @@ constexpr auto commands = mi::command_set(
     mi::command<"structure">(mi::recipe<&identity<point>, "v">),
     mi::command<"points">(mi::recipe<&identity<std::vector<point>>, "v">),
     mi::command<"dictionary">(mi::recipe<&identity<std::map<std::string, int>>, "v">),
+    mi::command<"hashed">(mi::recipe<&hashed_sum, "v">),
     mi::command<"value">(mi::recipe<&kind_of, "v">),
     mi::command<"object">(mi::recipe<&object_size, "v">),
     mi::command<"array">(mi::recipe<&array_size, "v">),
@@ -224,6 +232,9 @@ BOOST_AUTO_TEST_CASE(maps_from_objects) {
     BOOST_TEST(call("dictionary", R"({"b":2,"a":"1"})") == result(R"({"a":1,"b":2})"));
     BOOST_TEST(call("dictionary", R"({"a":"x"})") == bad());
     BOOST_TEST(call("dictionary", "[1]") == bad());
+    // Any map keyed by std::string binds the same way; the first of duplicate keys wins.
+    BOOST_TEST(call("hashed", R"({"a":1,"b":2,"a":3})") == result("3"));
+    BOOST_TEST(call("hashed", R"({"a":"x"})") == bad());
 }
 
 BOOST_AUTO_TEST_CASE(raw_json_passes_through) {
@@ -251,6 +262,8 @@ BOOST_AUTO_TEST_CASE(writer_writes_what_boost_json_writes) {
 }
 
 static_assert(mi::detail::is_bindable<std::vector<std::map<std::string, std::optional<point>>>>);
+static_assert(mi::detail::is_bindable<std::unordered_map<std::string, std::vector<int>>>);
+static_assert(!mi::detail::is_bindable<std::map<int, int>>); // an object's keys are strings
 static_assert(!mi::detail::is_bindable<int*>);
 static_assert(!mi::detail::is_bindable<std::vector<void*>>);
 static_assert(mi::detail::is_writable<std::map<std::string, std::vector<point>>>);

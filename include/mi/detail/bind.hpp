@@ -28,7 +28,7 @@ inline constexpr bool is_bindable = [] {
         return true;
     else if constexpr (is_optional<T> || is_vector<T>)
         return is_bindable<typename T::value_type>;
-    else if constexpr (is_string_map<T>)
+    else if constexpr (string_keyed_map<T>)
         return is_bindable<typename T::mapped_type>;
     else if constexpr (described_struct<T>)
         return std::is_default_constructible_v<T> && [] {
@@ -174,7 +174,7 @@ bind_fault bind(json_ref v, T& out) {
             if (fault == none && bind(item, out.emplace_back()) != none) fault = bad_array_item;
         });
         return fault;
-    } else if constexpr (is_string_map<T>) {
+    } else if constexpr (string_keyed_map<T>) {
         if (!v.is(token_kind::object)) return bad_type;
         out.clear();
         bind_fault fault = none;

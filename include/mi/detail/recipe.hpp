@@ -247,7 +247,7 @@ struct recipe_form {
     using param_bindable = std::bool_constant<is_bindable<std::remove_cvref_t<typename P::type>>>;
     static_assert(boost::mp11::mp_all_of<params, param_bindable>::value,
                   "mi: a parameter type cannot be bound from JSON; use an integer, floating point, bool, "
-                  "std::string, std::string_view, std::optional, std::vector, std::map<std::string, T>, a "
+                  "std::string, std::string_view, std::optional, std::vector, a map keyed by std::string, a "
                   "type described with BOOST_DESCRIBE_STRUCT/ENUM, or a boost::json value/object/array");
     static_assert(std::is_void_v<typename answered<result>::type> ||
                       is_writable<std::remove_cvref_t<typename answered<result>::type>>,

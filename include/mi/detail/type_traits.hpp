@@ -10,7 +10,6 @@
 
 #include <concepts>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,10 +31,16 @@ inline constexpr bool is_vector = false;
 template <class T, class A>
 inline constexpr bool is_vector<std::vector<T, A>> = true;
 
+// std::map, std::unordered_map or any map of that interface keyed by std::string: checked by its members so that
+// this header need not include <map>.
 template <class T>
-inline constexpr bool is_string_map = false;
-template <class T, class C, class A>
-inline constexpr bool is_string_map<std::map<std::string, T, C, A>> = true;
+concept string_keyed_map = std::same_as<typename T::key_type, std::string> &&
+                           requires(T& map, std::string const& key) {
+                               typename T::mapped_type;
+                               map.clear();
+                               { map.contains(key) } -> std::same_as<bool>;
+                               map[key];
+                           };
 
 template <class T>
 concept integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&

@@ -219,6 +219,11 @@ private:
                                    });
     }
 
+    void rearm() {
+        std::lock_guard lock(mutex_);
+        if (running_) receive();
+    }
+
     void on_receive(boost::system::error_code ec, std::size_t n) {
         lock_type lock(mutex_);
         if (!running_ || ec == boost::asio::error::operation_aborted) return;
@@ -232,7 +237,9 @@ private:
         endpoint_type const peer = peer_;
         if (!ec) text.assign(buffer_.data(), n);
         bool const polls = options_.busy_poll.count() > 0;
-        if (!polls) receive(); // the next datagram may be taken by another thread while this one runs
+        // The next datagram may be taken by another thread while this one runs. Posted, so that a lone thread
+        // sends this answer before it tries the socket again.
+        if (!polls) boost::asio::post(socket_.get_executor(), [self = this->shared_from_this()] { self->rearm(); });
         lock.unlock();
         if (!ec && !text.empty()) handle(text, peer); // empty datagrams are ignored (spec 6.2)
         if (polls) poll_for_next(std::chrono::steady_clock::now() + options_.busy_poll);
