@@ -46,8 +46,7 @@ void check_reply(std::string_view reply) {
     }
 }
 
-// With `spin`, the client polls without sleeping, so that its own wake-up is not part of what is timed.
-bool spin = false;
+bool spin = false; // see the usage above
 
 bool readable(int fd, int timeout_ms) {
     pollfd p{fd, POLLIN, 0};

@@ -101,6 +101,17 @@ BOOST_AUTO_TEST_CASE(rpc_discover_is_an_openrpc_document) {
         R"({"type":"object","additionalProperties":{"type":"integer","minimum":0,"maximum":18446744073709551615}})"));
 }
 
+// <mi/builtin.hpp> spells the built-in commands' types out, to spare every translation unit the checks of
+// mi::command; they must be what mi::command makes of the same declarations.
+template <auto const& Builtin, class Declared>
+constexpr bool declared_as = std::is_same_v<std::remove_cvref_t<decltype(Builtin)>, Declared>;
+static_assert(declared_as<mi::builtin::which,
+                          decltype(mi::command<"which">(mi::needs_read, mi::recipe<&mi::builtin::which_all>,
+                                                        mi::recipe<&mi::builtin::which_one, "command">))>);
+static_assert(declared_as<mi::builtin::help,
+                          decltype(mi::command<"help">(mi::needs_read, mi::recipe<&mi::builtin::help_usage>,
+                                                       mi::recipe<&mi::builtin::help_one, "mi_cmd">))>);
+
 BOOST_AUTO_TEST_CASE(each_builtin_can_be_left_out) {
     constexpr auto bare = mi::command_set(mi::command<"uptime">(mi::recipe<&uptime>), mi::without_which,
                                           mi::without_help, mi::without_discover);

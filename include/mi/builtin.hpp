@@ -33,11 +33,18 @@ MI_DECL result<boost::json::object> help_one(introspection const& set, std::stri
     holds every parameter of any recipe, required only when every recipe requires it. */
 MI_DECL boost::json::value discover(introspection const& set);
 
-inline constexpr auto which = command<"which">("lists the available commands, or the parameters of each recipe of one",
-                                               needs_read, recipe<&which_all>, recipe<&which_one, "command">);
-inline constexpr auto help = command<"help">("returns the help text of a command and who exports it",
-                                             needs_read, recipe<&help_usage>, recipe<&help_one, "mi_cmd">);
-// "rpc.discover" is the name OpenRPC fixes; it is the one command name that is not an identifier.
+// Spelled as the types mi::command<...>(...) makes of them (tests/introspection.cpp checks that it still does):
+// these constants are in every translation unit that includes mi, and checking a declaration costs each of them
+// a tenth of a second. "rpc.discover" is the name OpenRPC fixes; it is the one command name that is not an
+// identifier, which mi::command refuses.
+inline constexpr command_t<fixed_string(""), fixed_string("which"), 0, boost::mp11::mp_list<>,
+                           detail::permitted<permission::read, recipe_t<&which_all>>,
+                           detail::permitted<permission::read, recipe_t<&which_one, fixed_string("command")>>>
+    which{"lists the available commands, or the parameters of each recipe of one"};
+inline constexpr command_t<fixed_string(""), fixed_string("help"), 0, boost::mp11::mp_list<>,
+                           detail::permitted<permission::read, recipe_t<&help_usage>>,
+                           detail::permitted<permission::read, recipe_t<&help_one, fixed_string("mi_cmd")>>>
+    help{"returns the help text of a command and who exports it"};
 inline constexpr command_t<fixed_string(""), fixed_string("rpc.discover"), 0, boost::mp11::mp_list<>,
                            detail::permitted<permission::read, recipe_t<&discover>>>
     rpc_discover{"returns the OpenRPC document of the service"};

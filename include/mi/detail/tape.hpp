@@ -8,14 +8,14 @@
 
 #include <mi/detail/config.hpp>
 
-#include <boost/json/basic_parser.hpp>
+#include <boost/json/error.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,8 +39,6 @@ struct token {
     } number{};
 };
 
-class tape;
-
 // JSON has no infinity or NaN, but Boost.JSON reads a number too large for a double (1e400) as one. Such a
 // number is refused as the syntax error it is closest to, so no handler ever receives one.
 inline bool finite_number(double d, boost::json::error_code& ec) noexcept {
@@ -48,108 +46,6 @@ inline bool finite_number(double d, boost::json::error_code& ec) noexcept {
     ec = boost::json::error::exponent_overflow;
     return false;
 }
-
-// The basic_parser handler that writes the tape. An object's members are a key (a string token) followed by
-// the value's tokens.
-class tape_writer {
-public:
-    static constexpr std::size_t max_array_size = std::numeric_limits<std::uint32_t>::max();
-    static constexpr std::size_t max_object_size = std::numeric_limits<std::uint32_t>::max();
-    static constexpr std::size_t max_string_size = std::numeric_limits<std::uint32_t>::max();
-    static constexpr std::size_t max_key_size = std::numeric_limits<std::uint32_t>::max();
-
-    using error_code = boost::json::error_code;
-    using string_view = boost::json::string_view;
-
-    void start(std::string_view input) {
-        input_ = input;
-        tokens_.clear();
-        open_.clear();
-        arena_.clear();
-        part_ = npos;
-    }
-
-    bool on_document_begin(error_code&) { return true; }
-    bool on_document_end(error_code&) { return true; }
-    bool on_array_begin(error_code&) { return open(token_kind::array); }
-    bool on_array_end(std::size_t n, error_code&) { return close(n); }
-    bool on_object_begin(error_code&) { return open(token_kind::object); }
-    bool on_object_end(std::size_t n, error_code&) { return close(n); }
-    bool on_string_part(string_view s, std::size_t, error_code&) { return part(s); }
-    bool on_string(string_view s, std::size_t, error_code&) { return text(s); }
-    bool on_key_part(string_view s, std::size_t, error_code&) { return part(s); }
-    bool on_key(string_view s, std::size_t, error_code&) { return text(s); }
-    bool on_number_part(string_view, error_code&) { return true; }
-    bool on_int64(std::int64_t i, string_view, error_code&) {
-        return scalar(token_kind::int64).number.int64 = i, true;
-    }
-    bool on_uint64(std::uint64_t u, string_view, error_code&) {
-        return scalar(token_kind::uint64).number.uint64 = u, true;
-    }
-    bool on_double(double d, string_view, error_code& ec) {
-        return finite_number(d, ec) && (scalar(token_kind::real).number.real = d, true);
-    }
-    bool on_bool(bool b, error_code&) { return scalar(token_kind::boolean).boolean = b, true; }
-    bool on_null(error_code&) { return scalar(token_kind::null), true; }
-    bool on_comment_part(string_view, error_code&) { return true; }
-    bool on_comment(string_view, error_code&) { return true; }
-
-private:
-    friend class tape;
-    static constexpr std::size_t npos = std::size_t(-1);
-
-    token& scalar(token_kind kind) {
-        auto& t = tokens_.emplace_back();
-        t.kind = kind;
-        t.end = static_cast<std::uint32_t>(tokens_.size());
-        return t;
-    }
-
-    bool open(token_kind kind) {
-        open_.push_back(static_cast<std::uint32_t>(tokens_.size()));
-        tokens_.emplace_back().kind = kind;
-        return true;
-    }
-
-    bool close(std::size_t n) {
-        auto& t = tokens_[open_.back()];
-        open_.pop_back();
-        t.size = static_cast<std::uint32_t>(n);
-        t.end = static_cast<std::uint32_t>(tokens_.size());
-        return true;
-    }
-
-    bool part(string_view s) {
-        if (part_ == npos) part_ = arena_.size();
-        arena_.append(s.data(), s.size());
-        return true;
-    }
-
-    // A string whole: a view into the request when it came in one piece from there, else its unescaped
-    // text in the arena.
-    bool text(string_view s) {
-        auto& t = scalar(token_kind::string);
-        bool const in_input = part_ == npos && s.data() >= input_.data() && s.data() + s.size() <= input_.data() + input_.size();
-        if (in_input) {
-            t.offset = static_cast<std::uint32_t>(s.data() - input_.data());
-            t.size = static_cast<std::uint32_t>(s.size());
-            return true;
-        }
-        if (part_ == npos) part_ = arena_.size();
-        arena_.append(s.data(), s.size());
-        t.in_arena = true;
-        t.offset = static_cast<std::uint32_t>(part_);
-        t.size = static_cast<std::uint32_t>(arena_.size() - part_);
-        part_ = npos;
-        return true;
-    }
-
-    std::string_view input_;
-    std::vector<token> tokens_;
-    std::vector<std::uint32_t> open_;
-    std::string arena_;
-    std::size_t part_ = npos; // where the string being assembled in the arena starts
-};
 
 /** One JSON text as tokens. Reused: `read` keeps the memory of the previous text. */
 class tape {
@@ -164,24 +60,34 @@ public:
 
     /** The bytes of the longest string (or member name) in the value at `index`, its items included. */
     std::size_t longest_string(std::uint32_t index) const noexcept {
-        auto const& tokens = parser_->handler().tokens_;
         std::size_t longest = 0;
-        for (auto i = index; i < tokens[index].end; ++i)
-            if (tokens[i].kind == token_kind::string) longest = std::max<std::size_t>(longest, tokens[i].size);
+        for (auto i = index; i < tokens_[index].end; ++i)
+            if (tokens_[i].kind == token_kind::string) longest = std::max<std::size_t>(longest, tokens_[i].size);
         return longest;
     }
 
-    token const& operator[](std::uint32_t i) const noexcept { return parser_->handler().tokens_[i]; }
+    token const& operator[](std::uint32_t i) const noexcept { return tokens_[i]; }
 
     std::string_view text(token const& t) const noexcept {
-        auto const& w = parser_->handler();
-        return (t.in_arena ? std::string_view(w.arena_) : w.input_).substr(t.offset, t.size);
+        return (t.in_arena ? std::string_view(arena_) : input_).substr(t.offset, t.size);
     }
 
 private:
-    std::optional<boost::json::basic_parser<tape_writer>> parser_;
-    std::size_t depth_ = 0;
+    // Boost.JSON's basic_parser with the handler that writes this tape, both in <mi/impl/tape.ipp>: a
+    // translation unit that only binds and answers never compiles the parser's declarations.
+    friend class tape_writer;
+    class reader;
+    struct reader_deleter {
+        MI_DECL void operator()(reader* r) const noexcept;
+    };
+
+    std::unique_ptr<reader, reader_deleter> reader_;
+    std::size_t depth_ = 0; // the reader's
     bool too_deep_ = false;
+    std::string_view input_;
+    std::vector<token> tokens_;
+    std::vector<std::uint32_t> open_; // containers not yet closed, as token indices
+    std::string arena_;               // the text of strings that had escapes or came in parts
 };
 
 /** A value on a tape: what binding and the envelope read instead of a boost::json::value. */

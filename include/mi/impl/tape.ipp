@@ -9,23 +9,133 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <limits>
+
 namespace mi::detail {
 
+// The basic_parser handler that writes a tape. An object's members are a key (a string token) followed by
+// the value's tokens.
+class tape_writer {
+public:
+    static constexpr std::size_t max_array_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_object_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_string_size = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_key_size = std::numeric_limits<std::uint32_t>::max();
+
+    using error_code = boost::json::error_code;
+    using string_view = boost::json::string_view;
+
+    explicit tape_writer(tape& t) noexcept : tape_(t) {}
+
+    void start(std::string_view input) {
+        tape_.input_ = input;
+        tape_.tokens_.clear();
+        tape_.open_.clear();
+        tape_.arena_.clear();
+        part_ = npos;
+    }
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_array_begin(error_code&) { return open(token_kind::array); }
+    bool on_array_end(std::size_t n, error_code&) { return close(n); }
+    bool on_object_begin(error_code&) { return open(token_kind::object); }
+    bool on_object_end(std::size_t n, error_code&) { return close(n); }
+    bool on_string_part(string_view s, std::size_t, error_code&) { return part(s); }
+    bool on_string(string_view s, std::size_t, error_code&) { return text(s); }
+    bool on_key_part(string_view s, std::size_t, error_code&) { return part(s); }
+    bool on_key(string_view s, std::size_t, error_code&) { return text(s); }
+    bool on_number_part(string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t i, string_view, error_code&) {
+        return scalar(token_kind::int64).number.int64 = i, true;
+    }
+    bool on_uint64(std::uint64_t u, string_view, error_code&) {
+        return scalar(token_kind::uint64).number.uint64 = u, true;
+    }
+    bool on_double(double d, string_view, error_code& ec) {
+        return finite_number(d, ec) && (scalar(token_kind::real).number.real = d, true);
+    }
+    bool on_bool(bool b, error_code&) { return scalar(token_kind::boolean).boolean = b, true; }
+    bool on_null(error_code&) { return scalar(token_kind::null), true; }
+    bool on_comment_part(string_view, error_code&) { return true; }
+    bool on_comment(string_view, error_code&) { return true; }
+
+private:
+    static constexpr std::size_t npos = std::size_t(-1);
+
+    token& scalar(token_kind kind) {
+        auto& t = tape_.tokens_.emplace_back();
+        t.kind = kind;
+        t.end = static_cast<std::uint32_t>(tape_.tokens_.size());
+        return t;
+    }
+
+    bool open(token_kind kind) {
+        tape_.open_.push_back(static_cast<std::uint32_t>(tape_.tokens_.size()));
+        tape_.tokens_.emplace_back().kind = kind;
+        return true;
+    }
+
+    bool close(std::size_t n) {
+        auto& t = tape_.tokens_[tape_.open_.back()];
+        tape_.open_.pop_back();
+        t.size = static_cast<std::uint32_t>(n);
+        t.end = static_cast<std::uint32_t>(tape_.tokens_.size());
+        return true;
+    }
+
+    bool part(string_view s) {
+        if (part_ == npos) part_ = tape_.arena_.size();
+        tape_.arena_.append(s.data(), s.size());
+        return true;
+    }
+
+    // A string whole: a view into the request when it came in one piece from there, else its unescaped
+    // text in the arena.
+    bool text(string_view s) {
+        auto& t = scalar(token_kind::string);
+        auto const input = tape_.input_;
+        bool const in_input = part_ == npos && s.data() >= input.data() && s.data() + s.size() <= input.data() + input.size();
+        if (in_input) {
+            t.offset = static_cast<std::uint32_t>(s.data() - input.data());
+            t.size = static_cast<std::uint32_t>(s.size());
+            return true;
+        }
+        auto& arena = tape_.arena_;
+        if (part_ == npos) part_ = arena.size();
+        arena.append(s.data(), s.size());
+        t.in_arena = true;
+        t.offset = static_cast<std::uint32_t>(part_);
+        t.size = static_cast<std::uint32_t>(arena.size() - part_);
+        part_ = npos;
+        return true;
+    }
+
+    tape& tape_;
+    std::size_t part_ = npos; // where the string being assembled in the arena starts
+};
+
+class tape::reader : public boost::json::basic_parser<tape_writer> {
+public:
+    using basic_parser::basic_parser;
+};
+
+MI_DECL void tape::reader_deleter::operator()(reader* r) const noexcept { delete r; }
+
 MI_DECL bool tape::read(std::string_view text, std::size_t max_depth) {
-    if (!parser_ || depth_ != max_depth) {
+    if (!reader_ || depth_ != max_depth) {
         boost::json::parse_options options;
         options.max_depth = max_depth;
-        parser_.emplace(options);
+        reader_.reset(new reader(options, *this));
         depth_ = max_depth;
     }
-    parser_->reset();
-    auto& w = parser_->handler();
-    w.start(text);
+    reader_->reset();
+    reader_->handler().start(text);
     if (text.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
     boost::json::error_code ec;
-    parser_->write_some(false, text.data(), text.size(), ec);
+    reader_->write_some(false, text.data(), text.size(), ec);
     too_deep_ = ec == boost::json::error::too_deep;
-    return !ec && parser_->done();
+    return !ec && reader_->done();
 }
 
 MI_DECL boost::json::value json_ref::to_value() const {
