@@ -49,10 +49,6 @@ inline constexpr needs_t<permission::write> needs_write{};
 /** Changes how the daemon runs, or stops it. What a recipe needs unless declared otherwise. */
 inline constexpr needs_t<permission::admin> needs_admin{};
 
-namespace detail {
-using needs_admin_t = needs_t<permission::admin>;
-}
-
 template <fixed_string Name>
 struct alias_t {
     static constexpr std::string_view name = Name.view();
@@ -129,13 +125,6 @@ template <fixed_string N>
 inline constexpr bool is_alias<alias_t<N>> = true;
 
 template <class T>
-using is_recipe_type = std::bool_constant<is_recipe<T>>;
-template <class T>
-using is_alias_type = std::bool_constant<is_alias<T>>;
-template <class T>
-using is_permission_type = std::bool_constant<is_permission<T>>;
-
-template <class T>
 inline constexpr unsigned flag_bits = 0;
 template <unsigned Bit>
 inline constexpr unsigned flag_bits<flag_t<Bit>> = Bit;
@@ -151,32 +140,49 @@ struct command_type<Name, Flags, Aliases, boost::mp11::mp_list<Recipes...>> {
     using type = command_t<fixed_string(""), Name, Flags, Aliases, Recipes...>;
 };
 
-template <class Alias>
-using alias_is_identifier = std::bool_constant<is_identifier(Alias::name)>;
+// What make_command reads from its options is found by folds over them, not by type-list algorithms: every
+// command of a set is made here, and over a hundred commands Mp11's copy_if and count_if were a visible part of
+// the translation unit's compile time.
+template <class T>
+inline constexpr bool bad_alias = false;
+template <fixed_string N>
+inline constexpr bool bad_alias<alias_t<N>> = !is_identifier(N.view());
+
+template <class Recipes>
+inline constexpr bool has_async_recipe = false;
+template <class... Recipes>
+inline constexpr bool has_async_recipe<boost::mp11::mp_list<Recipes...>> = (recipe_traits<Recipes>::is_async || ...);
+
+template <class... Options>
+constexpr permission command_permission() {
+    permission needs = permission::admin;
+    ((is_permission<Options> ? void(needs = declared_permission<Options>) : void()), ...);
+    return needs;
+}
 
 template <fixed_string Name, class... Options>
 constexpr auto make_command(std::string_view help_text) {
-    using namespace boost::mp11;
-    using options = mp_list<Options...>;
-    using alias_list = mp_copy_if<options, is_alias_type>;
-    using permission_list = mp_copy_if<options, is_permission_type>;
+    using boost::mp11::mp_append;
+    using boost::mp11::mp_list;
     constexpr unsigned flags = (flag_bits<Options> | ... | 0u);
-    static_assert(mp_size<permission_list>::value <= 1,
+    static_assert((std::size_t{is_permission<Options>} + ... + 0) <= 1,
                   "mi: a command takes one permission for its recipes (mi::needs_read, mi::needs_write or "
                   "mi::needs_admin); give a recipe that needs another one its own: mi::needs_admin(mi::recipe<...>)");
-    constexpr permission command_needs = declared_permission<mp_front<mp_push_back<permission_list, needs_admin_t>>>;
-    using recipe_list = mp_transform_q<with_permission<command_needs>, mp_copy_if<options, is_recipe_type>>;
+    using needs = with_permission<command_permission<Options...>()>;
+    using alias_list = mp_append<mp_list<>, std::conditional_t<is_alias<Options>, mp_list<Options>, mp_list<>>...>;
+    using recipe_list = mp_append<mp_list<>, std::conditional_t<is_recipe<Options>,
+                                                                mp_list<typename needs::template fn<Options>>, mp_list<>>...>;
+    constexpr std::size_t recipes = (std::size_t{is_recipe<Options>} + ... + 0);
 
     // The name is how operators will type the command; OpenSIPS accepts identifiers only.
     static_assert(is_identifier(Name.view()),
                   "mi: a command name must be a non-empty identifier (letters, digits, '_'; not starting with a "
                   "digit), e.g. mi::command<\"log_level\">");
-    static_assert(mp_size<recipe_list>::value > 0,
-                  "mi: a command needs at least one recipe, e.g. mi::recipe<&handler, \"param\">");
-    static_assert(mp_size<recipe_list>::value <= 48, "mi: a command has at most 48 recipes (as in OpenSIPS)");
-    static_assert(mp_all_of<alias_list, alias_is_identifier>::value,
+    static_assert(recipes > 0, "mi: a command needs at least one recipe, e.g. mi::recipe<&handler, \"param\">");
+    static_assert(recipes <= 48, "mi: a command has at most 48 recipes (as in OpenSIPS)");
+    static_assert(!(bad_alias<Options> || ...),
                   "mi: an alias must be a non-empty identifier, e.g. mi::alias<\"get_statistics\">");
-    static_assert((flags & flag_async) || !mp_any_of<recipe_list, recipe_is_async>::value,
+    static_assert((flags & flag_async) || !has_async_recipe<recipe_list>,
                   "mi: a handler that takes mi::async_reply or returns mi::async_result belongs to a command "
                   "declared with mi::async; add mi::async to the command's options");
     static_assert(recipes_distinguishable<recipe_list>(),

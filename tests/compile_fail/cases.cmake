@@ -25,6 +25,7 @@ mi_compile_fail(CASE_NAME_WITH_COLON "mi: a command name must be a non-empty ide
 mi_compile_fail(CASE_BAD_MODULE "mi: a module name must be a non-empty identifier")
 mi_compile_fail(CASE_BAD_ALIAS "mi: an alias must be a non-empty identifier")
 mi_compile_fail(CASE_NO_RECIPE "mi: a command needs at least one recipe")
+mi_compile_fail(CASE_TOO_MANY_RECIPES "mi: a command has at most 48 recipes \\(as in OpenSIPS\\)")
 mi_compile_fail(CASE_OPTIONAL_FIRST "mi: std::optional parameters must come after the required ones in a recipe")
 mi_compile_fail(CASE_ASYNC_WITHOUT_FLAG "mi: a handler that takes mi::async_reply or returns mi::async_result belongs to a command declared with mi::async")
 mi_compile_fail(CASE_MIXED_MODULES "mi: a set that uses modules needs every command in a module")

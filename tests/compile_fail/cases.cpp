@@ -83,6 +83,17 @@ int main() {
 #if CASE_NO_RECIPE
     constexpr auto set = mi::command_set(mi::command<"x">("help only"));
 #endif
+#if CASE_TOO_MANY_RECIPES
+    // 49 recipes, told apart by their parameter's name
+#define MI_CASE_RECIPES(a, b, c, d, e, f, g) \
+    mi::recipe<&one, #a>, mi::recipe<&one, #b>, mi::recipe<&one, #c>, mi::recipe<&one, #d>, mi::recipe<&one, #e>, \
+        mi::recipe<&one, #f>, mi::recipe<&one, #g>
+    constexpr auto set = mi::command_set(mi::command<"x">(
+        MI_CASE_RECIPES(a0, a1, a2, a3, a4, a5, a6), MI_CASE_RECIPES(b0, b1, b2, b3, b4, b5, b6),
+        MI_CASE_RECIPES(c0, c1, c2, c3, c4, c5, c6), MI_CASE_RECIPES(d0, d1, d2, d3, d4, d5, d6),
+        MI_CASE_RECIPES(e0, e1, e2, e3, e4, e5, e6), MI_CASE_RECIPES(f0, f1, f2, f3, f4, f5, f6),
+        MI_CASE_RECIPES(g0, g1, g2, g3, g4, g5, g6)));
+#endif
 #if CASE_OPTIONAL_FIRST
     constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&optional_first, "a", "b">));
 #endif

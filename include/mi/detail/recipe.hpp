@@ -324,9 +324,6 @@ struct recipe_traits<permitted<P, recipe_t<Handler, Names...>>> : recipe_traits<
     static constexpr permission needs = P;
 };
 
-template <class Recipe>
-using recipe_is_async = std::bool_constant<recipe_traits<Recipe>::is_async>;
-
 // Two recipes no request could tell apart: every name set the later one accepts, the earlier one accepts
 // too (its names contain the later's, and it requires no name the later may omit).
 template <class Earlier, class Later>
