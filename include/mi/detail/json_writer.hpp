@@ -108,10 +108,7 @@ using element_t = std::iter_value_t<decltype(begin(std::declval<T const&>()))>;
 } // namespace iteration
 
 template <class T>
-using element_t = iteration::element_t<T>;
-
-template <class T>
-concept map_like = iteration::iterable<T> && requires(element_t<T> entry) {
+concept map_like = iteration::iterable<T> && requires(iteration::element_t<T> entry) {
     { entry.first } -> std::convertible_to<std::string_view>;
     entry.second;
 };
@@ -131,9 +128,9 @@ inline constexpr bool is_writable = [] {
     else if constexpr (is_optional<T>)
         return is_writable<typename T::value_type>;
     else if constexpr (map_like<T>)
-        return is_writable<std::remove_cvref_t<decltype(std::declval<element_t<T>>().second)>>;
+        return is_writable<std::remove_cvref_t<decltype(std::declval<iteration::element_t<T>>().second)>>;
     else if constexpr (sequence_like<T>)
-        return is_writable<std::remove_cvref_t<element_t<T>>>;
+        return is_writable<std::remove_cvref_t<iteration::element_t<T>>>;
     else if constexpr (tuple_like<T>)
         return []<std::size_t... I>(std::index_sequence<I...>) {
             return (is_writable<std::remove_cvref_t<std::tuple_element_t<I, T>>> && ...);

@@ -54,10 +54,10 @@ boost::json::value schema_of() {
     } else if constexpr (has_value_from_customization<T> || json_dom<T>) {
         return object{};
     } else if constexpr (map_like<T>) {
-        using M = std::remove_cvref_t<decltype(std::declval<element_t<T>>().second)>;
+        using M = std::remove_cvref_t<decltype(std::declval<iteration::element_t<T>>().second)>;
         return object{{"type", "object"}, {"additionalProperties", schema_of<M>()}};
     } else if constexpr (sequence_like<T>) {
-        return object{{"type", "array"}, {"items", schema_of<std::remove_cvref_t<element_t<T>>>()}};
+        return object{{"type", "array"}, {"items", schema_of<std::remove_cvref_t<iteration::element_t<T>>>()}};
     } else if constexpr (tuple_like<T>) {
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             return object{{"type", "array"},
