@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// mi_bench_inprocess: workloads W1..W5 of /work/shared/bench/workloads.md, in process, one thread, request bytes
+// mi_bench_inprocess: workloads W1..W5 of benchmarks/README.md, in process, one thread, request bytes
 // in -> response bytes out, ns per request. For each workload it measures
 //   F         the floor: boost::json::parse of the request + boost::json::serialize of the expected response;
 //   mi        mi::dispatcher::call with a reused mi::workspace and response string;

@@ -43,8 +43,8 @@ results=$here/RESULTS.md
 cat >"$results.tmp" <<MD
 # mi benchmark results
 
-Written by \`benchmarks/run.sh\`; the method is in [README.md](README.md), the workloads in
-\`/work/shared/bench/workloads.md\`. Absolute nanoseconds drift on a shared machine; the ratios to the floor F,
+Written by \`benchmarks/run.sh\`; the workloads and the method are in
+[README.md](README.md). Absolute nanoseconds drift on a shared machine; the ratios to the floor F,
 measured in the same run, are the figures to compare.
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')

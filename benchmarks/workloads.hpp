@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// The workloads W1..W5 of /work/shared/bench/workloads.md as code: their handlers, mi's two command sets, and
+// The workloads W1..W5 of benchmarks/README.md as code: their handlers, mi's two command sets, and
 // each request with its exact expected response. Shared by the benchmarks and by tests/allocation.cpp, so that
 // what is timed and what is proven allocation-free are the same requests.
 #pragma once

@@ -220,7 +220,7 @@ public:
                 }};
     }
 
-    // The id echoed as it came: a string, a number (integers exactly), or null.
+    // The id echoed as it came: a string, a number as the bytes the client sent, or null.
     MI_DECL static void write_id(json_writer& w, json_ref const* id);
     MI_DECL static std::string id_text(json_ref const* id);
 

@@ -30,8 +30,8 @@ struct token {
     bool in_arena = false;  // string: its text is in the arena (it was unescaped), not in the request
     bool boolean = false;
     std::uint32_t end = 0;    // one past the last token of this value (a container's items included)
-    std::uint32_t size = 0;   // array: items; object: members; string: bytes
-    std::uint32_t offset = 0; // string: where its text starts
+    std::uint32_t size = 0;   // array: items; object: members; string, number: bytes of its text
+    std::uint32_t offset = 0; // string, number: where its text starts
     union {
         std::int64_t int64;
         std::uint64_t uint64;
@@ -107,6 +107,8 @@ public:
     std::uint64_t uint64() const noexcept { return at().number.uint64; }
     double real() const noexcept { return at().number.real; }
     std::string_view string() const noexcept { return tape_->text(at()); }
+    /** A number's text as the request spelled it. */
+    std::string_view number_text() const noexcept { return tape_->text(at()); }
 
     /** The bytes of the longest string or member name in this value, its items included. */
     std::size_t longest_string() const noexcept { return tape_->longest_string(index_); }

@@ -60,13 +60,9 @@ MI_DECL dispatcher_core::dispatcher_core(set_view set, mi::limits bounds, mi::ob
 
 MI_DECL void dispatcher_core::write_id(json_writer& w, json_ref const* id) {
     if (!id) return w.raw("null");
-    switch (id->kind()) {
-    case token_kind::string: return w.string(id->string());
-    case token_kind::int64: return w.integer(id->int64());
-    case token_kind::uint64: return w.integer(id->uint64());
-    case token_kind::real: return w.number(id->real());
-    default: return w.raw("null");
-    }
+    if (id->is(token_kind::string)) return w.string(id->string());
+    if (id->is_number()) return w.raw(id->number_text()); // the client's own bytes: `1.7` stays `1.7`
+    w.raw("null");
 }
 
 MI_DECL std::string dispatcher_core::id_text(json_ref const* id) {

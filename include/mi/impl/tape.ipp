@@ -33,6 +33,7 @@ public:
         tape_.open_.clear();
         tape_.arena_.clear();
         part_ = npos;
+        number_start_ = nullptr;
     }
 
     bool on_document_begin(error_code&) { return true; }
@@ -45,15 +46,18 @@ public:
     bool on_string(string_view s, std::size_t, error_code&) { return text(s); }
     bool on_key_part(string_view s, std::size_t, error_code&) { return part(s); }
     bool on_key(string_view s, std::size_t, error_code&) { return text(s); }
-    bool on_number_part(string_view, error_code&) { return true; }
-    bool on_int64(std::int64_t i, string_view, error_code&) {
-        return scalar(token_kind::int64).number.int64 = i, true;
+    bool on_number_part(string_view s, error_code&) {
+        if (number_start_ == nullptr) number_start_ = s.data();
+        return true;
     }
-    bool on_uint64(std::uint64_t u, string_view, error_code&) {
-        return scalar(token_kind::uint64).number.uint64 = u, true;
+    bool on_int64(std::int64_t i, string_view s, error_code&) {
+        return number(token_kind::int64, s).number.int64 = i, true;
     }
-    bool on_double(double d, string_view, error_code& ec) {
-        return finite_number(d, ec) && (scalar(token_kind::real).number.real = d, true);
+    bool on_uint64(std::uint64_t u, string_view s, error_code&) {
+        return number(token_kind::uint64, s).number.uint64 = u, true;
+    }
+    bool on_double(double d, string_view s, error_code& ec) {
+        return finite_number(d, ec) && (number(token_kind::real, s).number.real = d, true);
     }
     bool on_bool(bool b, error_code&) { return scalar(token_kind::boolean).boolean = b, true; }
     bool on_null(error_code&) { return scalar(token_kind::null), true; }
@@ -67,6 +71,17 @@ private:
         auto& t = tape_.tokens_.emplace_back();
         t.kind = kind;
         t.end = static_cast<std::uint32_t>(tape_.tokens_.size());
+        return t;
+    }
+
+    // A number keeps its text as well as its value, so that an id is echoed as the bytes the client sent
+    // (`1.7` stays `1.7`, `1E2` stays `1E2`). Numbers have no escapes: their text is always in the request.
+    token& number(token_kind kind, string_view last) {
+        auto& t = scalar(kind);
+        char const* const first = number_start_ ? number_start_ : last.data();
+        number_start_ = nullptr;
+        t.offset = static_cast<std::uint32_t>(first - tape_.input_.data());
+        t.size = static_cast<std::uint32_t>(last.data() + last.size() - first);
         return t;
     }
 
@@ -113,6 +128,7 @@ private:
 
     tape& tape_;
     std::size_t part_ = npos; // where the string being assembled in the arena starts
+    char const* number_start_ = nullptr; // where the number being read in parts starts
 };
 
 class tape::reader : public boost::json::basic_parser<tape_writer> {
