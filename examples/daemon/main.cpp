@@ -136,125 +136,179 @@ std::size_t number(std::string_view text, std::string_view what) {
     return n;
 }
 
-configuration parse(int argc, char** argv) {
-    configuration c;
-    std::vector<std::pair<std::string, std::size_t>> limits; // applied once the transports are known
+// What the command line says that can only be applied once every option has been read, because it concerns
+// transports that a later option may turn on (or that no option turns on, which is then an error).
+struct deferred {
+    std::vector<std::pair<std::string, std::size_t>> limits;
     std::vector<std::pair<std::string, mi::permission>> grants;
     std::optional<std::string> reply_dir;
     std::optional<std::chrono::milliseconds> async_timeout;
     std::optional<std::chrono::microseconds> busy_poll;
     std::optional<std::string> tls_cert, tls_key;
     mi::http::access access;
-    auto value = [&](int& i, char const* fallback) -> std::string {
-        if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") return argv[++i];
+};
+
+// The command line, one option at a time; an option's value is the next argument unless that is an option.
+class arguments {
+public:
+    arguments(int argc, char** argv) : argc_(argc), argv_(argv) {}
+
+    bool next() { return ++i_ < argc_; }
+    std::string_view option() const { return argv_[i_]; }
+
+    // Without a value, `fallback` is taken; without either, the option is refused.
+    std::string value(char const* fallback) {
+        if (i_ + 1 < argc_ && std::string_view(argv_[i_ + 1]).substr(0, 2) != "--") return argv_[++i_];
         if (fallback) return fallback;
-        fail(std::string(argv[i]) + " needs a value");
-    };
-    for (int i = 1; i < argc; ++i) {
-        std::string_view const option = argv[i];
-        if (option == "--http") {
-            auto [host, port] = host_and_port(value(i, "127.0.0.1:8888"));
-            c.http.emplace();
-            c.http->address = host;
-            c.http->port = port;
-        } else if (option == "--http-user") {
-            auto const [user, granted] = secret_and_permission(value(i, nullptr));
-            auto const colon = user.find(':');
-            if (colon == std::string::npos || colon == 0) fail("--http-user takes NAME:PASSWORD[:PERMISSION]");
-            access.users.push_back({user.substr(0, colon), user.substr(colon + 1), granted});
-        } else if (option == "--http-token") {
-            auto [token, granted] = secret_and_permission(value(i, nullptr));
-            access.tokens.emplace_back(std::move(token), granted);
-        } else if (option == "--grant" || option == "--limit") {
-            auto const setting = value(i, nullptr);
-            auto const equals = setting.find('=');
-            if (equals == std::string::npos) fail(std::string(option) + " takes NAME=VALUE");
-            auto const name = setting.substr(0, equals);
-            auto const text = std::string_view(setting).substr(equals + 1);
-            if (option == "--limit") limits.emplace_back(name, number(text, name));
-            else if (auto p = permission_named(text)) grants.emplace_back(name, *p);
-            else fail("--grant takes TRANSPORT=read|write|admin");
-        } else if (option == "--tls-cert") {
-            tls_cert = value(i, nullptr);
-        } else if (option == "--tls-key") {
-            tls_key = value(i, nullptr);
-        } else if (option == "--audit") {
-            c.audit = true;
-        } else if (option == "--html") {
-            c.html.emplace();
-            c.html->root = value(i, "html");
-            c.html->ungrouped = "core"; // OpenSIPS 3.x's URLs: /ROOT/core/ps
-        } else if (option == "--xmlrpc") {
-            c.xmlrpc.emplace();
-            c.xmlrpc->root = value(i, "RPC2");
-        } else if (option == "--fifo") {
-            c.fifo.emplace();
-            c.fifo->path = value(i, "/tmp/opensips_fifo");
-        } else if (option == "--reply-dir") {
-            reply_dir = value(i, nullptr);
-        } else if (option == "--udp") {
-            mi::datagram::options d;
-            d.socket = "udp:" + value(i, "127.0.0.1:8080");
-            host_and_port(d.socket.substr(4)); // refuse a bad address now rather than at start
-            c.datagrams.push_back(d);
-        } else if (option == "--unix") {
-            mi::datagram::options d;
-            d.socket = value(i, nullptr);
-            c.datagrams.push_back(d);
-        } else if (option == "--busy-poll") {
-            busy_poll = std::chrono::microseconds(number(value(i, nullptr), "--busy-poll"));
-        } else if (option == "--async-timeout") {
-            async_timeout = std::chrono::milliseconds(std::atol(value(i, nullptr).c_str()));
-        } else if (option == "--threads") {
-            c.threads = std::max(1, std::atoi(value(i, nullptr).c_str()));
-        } else if (option == "--log-level") {
-            c.log_level = std::atoi(value(i, nullptr).c_str());
-        } else if (option == "--help" || option == "-h") {
-            std::fputs(usage, stdout);
-            std::exit(0);
-        } else {
-            fail("unknown option '" + std::string(option) + "'");
-        }
+        fail(std::string(argv_[i_]) + " needs a value");
     }
-    if (reply_dir) {
+
+private:
+    int argc_;
+    char** argv_;
+    int i_ = 0;
+};
+
+// The HTTP port: where it listens, who may use it, TLS, and the endpoints beside JSON-RPC. False: not one of these.
+bool http_option(std::string_view option, arguments& args, configuration& c, deferred& later) {
+    if (option == "--http") {
+        auto [host, port] = host_and_port(args.value("127.0.0.1:8888"));
+        c.http.emplace();
+        c.http->address = host;
+        c.http->port = port;
+    } else if (option == "--http-user") {
+        auto const [user, granted] = secret_and_permission(args.value(nullptr));
+        auto const colon = user.find(':');
+        if (colon == std::string::npos || colon == 0) fail("--http-user takes NAME:PASSWORD[:PERMISSION]");
+        later.access.users.push_back({user.substr(0, colon), user.substr(colon + 1), granted});
+    } else if (option == "--http-token") {
+        auto [token, granted] = secret_and_permission(args.value(nullptr));
+        later.access.tokens.emplace_back(std::move(token), granted);
+    } else if (option == "--tls-cert") {
+        later.tls_cert = args.value(nullptr);
+    } else if (option == "--tls-key") {
+        later.tls_key = args.value(nullptr);
+    } else if (option == "--html") {
+        c.html.emplace();
+        c.html->root = args.value("html");
+        c.html->ungrouped = "core"; // OpenSIPS 3.x's URLs: /ROOT/core/ps
+    } else if (option == "--xmlrpc") {
+        c.xmlrpc.emplace();
+        c.xmlrpc->root = args.value("RPC2");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The FIFO and the datagram sockets. False: not one of these options.
+bool local_option(std::string_view option, arguments& args, configuration& c, deferred& later) {
+    if (option == "--fifo") {
+        c.fifo.emplace();
+        c.fifo->path = args.value("/tmp/opensips_fifo");
+    } else if (option == "--reply-dir") {
+        later.reply_dir = args.value(nullptr);
+    } else if (option == "--udp") {
+        mi::datagram::options d;
+        d.socket = "udp:" + args.value("127.0.0.1:8080");
+        host_and_port(d.socket.substr(4)); // refuse a bad address now rather than at start
+        c.datagrams.push_back(d);
+    } else if (option == "--unix") {
+        mi::datagram::options d;
+        d.socket = args.value(nullptr);
+        c.datagrams.push_back(d);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// What applies across transports: permissions, limits, timeouts, threads, logging. False: not one of these.
+bool tuning_option(std::string_view option, arguments& args, configuration& c, deferred& later) {
+    if (option == "--grant" || option == "--limit") {
+        auto const setting = args.value(nullptr);
+        auto const equals = setting.find('=');
+        if (equals == std::string::npos) fail(std::string(option) + " takes NAME=VALUE");
+        auto const name = setting.substr(0, equals);
+        auto const text = std::string_view(setting).substr(equals + 1);
+        if (option == "--limit") later.limits.emplace_back(name, number(text, name));
+        else if (auto p = permission_named(text)) later.grants.emplace_back(name, *p);
+        else fail("--grant takes TRANSPORT=read|write|admin");
+    } else if (option == "--audit") {
+        c.audit = true;
+    } else if (option == "--busy-poll") {
+        later.busy_poll = std::chrono::microseconds(number(args.value(nullptr), "--busy-poll"));
+    } else if (option == "--async-timeout") {
+        later.async_timeout = std::chrono::milliseconds(std::atol(args.value(nullptr).c_str()));
+    } else if (option == "--threads") {
+        c.threads = std::max(1, std::atoi(args.value(nullptr).c_str()));
+    } else if (option == "--log-level") {
+        c.log_level = std::atoi(args.value(nullptr).c_str());
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void grant(configuration& c, std::string const& transport, mi::permission granted) {
+    bool applied = false;
+    if (transport == "http" && c.http) c.http->granted = granted, applied = true;
+    if (transport == "fifo" && c.fifo) c.fifo->granted = granted, applied = true;
+    for (auto& d : c.datagrams) {
+        bool const udp = d.socket.starts_with("udp:");
+        if ((transport == "udp" && udp) || (transport == "unix" && !udp)) d.granted = granted, applied = true;
+    }
+    if (!applied) fail("--grant " + transport + "=...: no such transport is served");
+}
+
+// Once the transports are known: the deferred settings, checked in this order (which decides what is reported
+// when several are wrong) and applied to the transports they concern.
+void apply(deferred& later, configuration& c) {
+    if (!later.access.open()) {
+        if (!c.http) fail("--http-user and --http-token need --http");
+        c.http->access = std::move(later.access);
+    }
+    if (auto const timeout = later.async_timeout) {
+        if (c.http) c.http->async_timeout = *timeout;
+        if (c.fifo) c.fifo->async_timeout = *timeout;
+        for (auto& d : c.datagrams) d.async_timeout = *timeout;
+    }
+    if (auto const poll = later.busy_poll) {
+        if (!c.fifo && c.datagrams.empty()) fail("--busy-poll needs --fifo, --udp or --unix");
+        if (c.fifo) c.fifo->busy_poll = *poll;
+        for (auto& d : c.datagrams) d.busy_poll = *poll;
+    }
+    if (later.tls_cert || later.tls_key) {
+        if (!later.tls_cert || !later.tls_key) fail("--tls-cert and --tls-key go together");
+        if (!c.http) fail("--tls-cert and --tls-key need --http");
+        c.tls.emplace(*later.tls_cert, *later.tls_key);
+    }
+    for (auto const& [transport, granted] : later.grants) grant(c, transport, granted);
+    for (auto const& [name, n] : later.limits) apply_limit(c, name, n);
+}
+
+configuration parse(int argc, char** argv) {
+    configuration c;
+    deferred later;
+    for (arguments args(argc, argv); args.next();) {
+        auto const option = args.option();
+        if (http_option(option, args, c, later) || local_option(option, args, c, later) ||
+            tuning_option(option, args, c, later))
+            continue;
+        if (option != "--help" && option != "-h") fail("unknown option '" + std::string(option) + "'");
+        std::fputs(usage, stdout);
+        std::exit(0);
+    }
+    if (later.reply_dir) { // before the default transports: they never take it
         if (!c.fifo) fail("--reply-dir needs --fifo");
-        c.fifo->reply_dir = *reply_dir;
+        c.fifo->reply_dir = *later.reply_dir;
     }
     if (!c.http && !c.fifo && c.datagrams.empty()) {
         if (!c.html && !c.xmlrpc) c.fifo.emplace();
         c.http.emplace();
     }
     if ((c.html || c.xmlrpc) && !c.http) c.http.emplace(); // they are served on the HTTP port
-    if (!access.open()) {
-        if (!c.http) fail("--http-user and --http-token need --http");
-        c.http->access = std::move(access);
-    }
-    if (async_timeout) {
-        if (c.http) c.http->async_timeout = *async_timeout;
-        if (c.fifo) c.fifo->async_timeout = *async_timeout;
-        for (auto& d : c.datagrams) d.async_timeout = *async_timeout;
-    }
-    if (busy_poll) {
-        if (!c.fifo && c.datagrams.empty()) fail("--busy-poll needs --fifo, --udp or --unix");
-        if (c.fifo) c.fifo->busy_poll = *busy_poll;
-        for (auto& d : c.datagrams) d.busy_poll = *busy_poll;
-    }
-    if (tls_cert || tls_key) {
-        if (!tls_cert || !tls_key) fail("--tls-cert and --tls-key go together");
-        if (!c.http) fail("--tls-cert and --tls-key need --http");
-        c.tls.emplace(*tls_cert, *tls_key);
-    }
-    for (auto const& [transport, granted] : grants) {
-        bool applied = false;
-        if (transport == "http" && c.http) c.http->granted = granted, applied = true;
-        if (transport == "fifo" && c.fifo) c.fifo->granted = granted, applied = true;
-        for (auto& d : c.datagrams) {
-            bool const udp = d.socket.starts_with("udp:");
-            if ((transport == "udp" && udp) || (transport == "unix" && !udp)) d.granted = granted, applied = true;
-        }
-        if (!applied) fail("--grant " + transport + "=...: no such transport is served");
-    }
-    for (auto const& [name, n] : limits) apply_limit(c, name, n);
+    apply(later, c);
     return c;
 }
 
@@ -282,6 +336,128 @@ private:
 
 std::string server_version() {
     return "mi_daemon 0.1.0 (" MI_DAEMON_ARCH ")";
+}
+
+// Every server the configuration asks for, on one io_context, each answering through a counting dispatcher.
+template <class Dispatcher>
+class servers {
+public:
+    servers(boost::asio::io_context& io, Dispatcher const& d, daemon_core::state& core)
+        : io_(io), dispatcher_(d), core_(core), counted_(d, core) {}
+
+    // Throws what a server throws when it cannot start; those already started stay up until destroyed.
+    void start(configuration const& config) {
+        if (config.http) start_http(config);
+        if (config.fifo) {
+            fifo_ = std::make_unique<mi::fifo::server<counted_type>>(io_, counted_, *config.fifo);
+            fifo_->start();
+            core_.log(daemon_core::notice, "FIFO at " + config.fifo->path + ", replies in " + config.fifo->reply_dir);
+        }
+        for (auto const& d : config.datagrams) {
+            datagrams_.push_back(std::make_unique<mi::datagram::server<counted_type>>(io_, counted_, d));
+            datagrams_.back()->start();
+            core_.log(daemon_core::notice, "datagrams on " + d.socket);
+        }
+    }
+
+    void stop() {
+        if (http_) http_->stop();
+        if (https_) https_->stop();
+        if (fifo_) fifo_->stop();
+        for (auto& d : datagrams_) d->stop();
+    }
+
+private:
+    using counted_type = counting_dispatcher<Dispatcher>;
+    using html_endpoint = mi::http::optional_endpoint<mi::html::page>;
+    using xmlrpc_endpoint = mi::http::optional_endpoint<mi::xmlrpc::endpoint>;
+    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint>;
+    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint>;
+
+    void start_http(configuration const& config) {
+        html_endpoint html;
+        if (config.html) html = mi::html::page(dispatcher_.schema(), *config.html);
+        xmlrpc_endpoint xmlrpc;
+        if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
+        boost::asio::ip::tcp::endpoint bound;
+        if (config.tls) {
+            https_ = std::make_unique<https_server>(io_, tls_context(*config.tls), counted_, *config.http,
+                                                    std::move(html), std::move(xmlrpc));
+            https_->start();
+            bound = https_->local_endpoint();
+        } else {
+            http_ = std::make_unique<http_server>(io_, counted_, *config.http, std::move(html), std::move(xmlrpc));
+            http_->start();
+            bound = http_->local_endpoint();
+        }
+        announce_http(config, bound);
+    }
+
+    // TLS 1.2 and later, with the certificate chain and key files of the command line.
+    boost::asio::ssl::context& tls_context(std::pair<std::string, std::string> const& files) {
+        namespace ssl = boost::asio::ssl;
+        tls_.emplace(ssl::context::tls_server);
+        tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        tls_->use_certificate_chain_file(files.first);
+        tls_->use_private_key_file(files.second, ssl::context::pem);
+        return *tls_;
+    }
+
+    void announce_http(configuration const& config, boost::asio::ip::tcp::endpoint const& bound) const {
+        auto const where = (config.tls ? "https://" : "http://") + config.http->address + ":" + std::to_string(bound.port());
+        if (!bound.address().is_loopback() && config.http->access.open())
+            core_.log(daemon_core::warning, "HTTP listens on " + config.http->address +
+                                                " without authentication: anyone who reaches it can run every "
+                                                "command; add --http-user or --http-token");
+        core_.log(daemon_core::notice, "JSON-RPC on " + where + "/" + config.http->root);
+        if (config.html) core_.log(daemon_core::notice, "HTML page on " + where + "/" + config.html->root);
+        if (config.xmlrpc) core_.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);
+    }
+
+    boost::asio::io_context& io_;
+    Dispatcher const& dispatcher_;
+    daemon_core::state& core_;
+    counted_type counted_; // before the servers, which hold it by reference
+    std::unique_ptr<http_server> http_;
+    std::optional<boost::asio::ssl::context> tls_; // before the HTTPS server, whose streams use it
+    std::unique_ptr<https_server> https_;
+    std::unique_ptr<mi::fifo::server<counted_type>> fifo_;
+    std::vector<std::unique_ptr<mi::datagram::server<counted_type>>> datagrams_;
+};
+
+// Runs the io_context on `threads` threads, this one included, until SIGINT, SIGTERM or the `kill` command.
+template <class Servers>
+void serve(boost::asio::io_context& io, daemon_core::state& core, Servers& running, std::size_t threads) {
+    auto shutdown = [&] {
+        core.log(daemon_core::notice, "stopping");
+        running.stop();
+        io.stop();
+    };
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code const& ec, int) {
+        if (!ec) shutdown();
+    });
+    // `kill` answers "OK" first: stop a moment later, so that the answer leaves.
+    boost::asio::steady_timer kill_timer(io);
+    core.on_kill = [&] {
+        boost::asio::post(io, [&] {
+            kill_timer.expires_after(std::chrono::milliseconds(100));
+            kill_timer.async_wait([&](boost::system::error_code const& ec) {
+                if (!ec) shutdown();
+            });
+        });
+    };
+
+    std::vector<std::jthread> workers;
+    for (std::size_t i = 1; i < threads; ++i)
+        workers.emplace_back([&, i] {
+            core.add_process("MI worker " + std::to_string(i));
+            io.run();
+        });
+    core.log(daemon_core::notice, "ready");
+    io.run();
+    workers.clear();
 }
 
 } // namespace
@@ -319,96 +495,14 @@ int main(int argc, char** argv) {
     if (config.fifo) config.fifo->on_limit = observer.on_limit;
     for (auto& d : config.datagrams) d.on_limit = observer.on_limit;
     mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core);
-    using counted_type = counting_dispatcher<std::remove_cv_t<decltype(dispatcher)>>;
-    counted_type const counted(dispatcher, core);
     boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
-
-    using html_endpoint = mi::http::optional_endpoint<mi::html::page>;
-    using xmlrpc_endpoint = mi::http::optional_endpoint<mi::xmlrpc::endpoint>;
-    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint>;
-    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint>;
-    std::unique_ptr<http_server> http;
-    std::unique_ptr<https_server> https;
-    std::optional<boost::asio::ssl::context> tls;
-    std::unique_ptr<mi::fifo::server<counted_type>> fifo;
-    std::vector<std::unique_ptr<mi::datagram::server<counted_type>>> datagrams;
+    servers<std::remove_cv_t<decltype(dispatcher)>> running(io, dispatcher, core);
     try {
-        if (config.http) {
-            mi::http::optional_endpoint<mi::html::page> html;
-            if (config.html) html = mi::html::page(dispatcher.schema(), *config.html);
-            mi::http::optional_endpoint<mi::xmlrpc::endpoint> xmlrpc;
-            if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
-            boost::asio::ip::tcp::endpoint bound;
-            if (config.tls) {
-                tls.emplace(boost::asio::ssl::context::tls_server);
-                tls->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
-                                 boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
-                                 boost::asio::ssl::context::no_tlsv1_1);
-                tls->use_certificate_chain_file(config.tls->first);
-                tls->use_private_key_file(config.tls->second, boost::asio::ssl::context::pem);
-                https = std::make_unique<https_server>(io, *tls, counted, *config.http, std::move(html), std::move(xmlrpc));
-                https->start();
-                bound = https->local_endpoint();
-            } else {
-                http = std::make_unique<http_server>(io, counted, *config.http, std::move(html), std::move(xmlrpc));
-                http->start();
-                bound = http->local_endpoint();
-            }
-            auto const where = (tls ? "https://" : "http://") + config.http->address + ":" + std::to_string(bound.port());
-            if (!bound.address().is_loopback() && config.http->access.open())
-                core.log(daemon_core::warning, "HTTP listens on " + config.http->address +
-                                                   " without authentication: anyone who reaches it can run every "
-                                                   "command; add --http-user or --http-token");
-            core.log(daemon_core::notice, "JSON-RPC on " + where + "/" + config.http->root);
-            if (config.html) core.log(daemon_core::notice, "HTML page on " + where + "/" + config.html->root);
-            if (config.xmlrpc) core.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);
-        }
-        if (config.fifo) {
-            fifo = std::make_unique<mi::fifo::server<counted_type>>(io, counted, *config.fifo);
-            fifo->start();
-            core.log(daemon_core::notice, "FIFO at " + config.fifo->path + ", replies in " + config.fifo->reply_dir);
-        }
-        for (auto const& d : config.datagrams) {
-            datagrams.push_back(std::make_unique<mi::datagram::server<counted_type>>(io, counted, d));
-            datagrams.back()->start();
-            core.log(daemon_core::notice, "datagrams on " + d.socket);
-        }
+        running.start(config);
     } catch (std::exception const& e) {
         std::fprintf(stderr, "mi_daemon: cannot start: %s\n", e.what());
         return 1;
     }
-
-    auto shutdown = [&] {
-        core.log(daemon_core::notice, "stopping");
-        if (http) http->stop();
-        if (https) https->stop();
-        if (fifo) fifo->stop();
-        for (auto& d : datagrams) d->stop();
-        io.stop();
-    };
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code const& ec, int) {
-        if (!ec) shutdown();
-    });
-    // `kill` answers "OK" first: stop a moment later, so that the answer leaves.
-    boost::asio::steady_timer kill_timer(io);
-    core.on_kill = [&] {
-        boost::asio::post(io, [&] {
-            kill_timer.expires_after(std::chrono::milliseconds(100));
-            kill_timer.async_wait([&](boost::system::error_code const& ec) {
-                if (!ec) shutdown();
-            });
-        });
-    };
-
-    std::vector<std::jthread> workers;
-    for (std::size_t i = 1; i < config.threads; ++i)
-        workers.emplace_back([&, i] {
-            core.add_process("MI worker " + std::to_string(i));
-            io.run();
-        });
-    core.log(daemon_core::notice, "ready");
-    io.run();
-    workers.clear();
+    serve(io, core, running, config.threads);
     return 0;
 }
