@@ -7,8 +7,13 @@
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
-#include <mi/transport/async_dispatcher.hpp>
 #include <mi/framing.hpp>
+#include <mi/transport/async_dispatcher.hpp>
+#include <mi/transport/detail/address.hpp>
+#include <mi/transport/detail/admission.hpp>
+#include <mi/transport/detail/busy_poll.hpp>
+#include <mi/transport/detail/final_answer.hpp>
+#include <mi/transport/detail/identity.hpp>
 #include <mi/transport/detail/unix_files.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -21,7 +26,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -84,52 +88,25 @@ inline std::optional<std::string_view> reply_to(answer const& a, std::size_t buf
     return a.text;
 }
 
-struct udp_address {
-    std::string host;
-    std::string port;
-};
-
-// "udp:HOST:PORT" with HOST an IPv4 address, a name, "[v6]" or a bare v6 address (the last ':' starts the
-// port); nullopt when `socket` is a UNIX socket path.
-inline std::optional<udp_address> parse_udp(std::string_view socket) {
+// "udp:HOST:PORT"; nullopt when `socket` is a UNIX socket path.
+inline std::optional<mi::transport::detail::host_port> parse_udp(std::string_view socket) {
     if (!socket.starts_with("udp:")) return std::nullopt;
-    std::string_view const rest = socket.substr(4);
-    auto const bad = [&] { return std::invalid_argument("mi::datagram: bad socket '" + std::string(socket) + "', expected udp:HOST:PORT"); };
-    std::string_view host, port;
-    if (rest.starts_with('[')) {
-        auto const close = rest.find(']');
-        if (close == std::string_view::npos || rest.substr(close + 1, 1) != ":") throw bad();
-        host = rest.substr(1, close - 1);
-        port = rest.substr(close + 2);
-    } else {
-        auto const colon = rest.rfind(':');
-        if (colon == std::string_view::npos) throw bad();
-        host = rest.substr(0, colon);
-        port = rest.substr(colon + 1);
-    }
-    unsigned number = 0;
-    auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || number > 65535) throw bad();
-    return udp_address{std::string(host), std::string(port)};
+    if (auto address = mi::transport::detail::parse_host_port(socket.substr(4))) return address;
+    throw std::invalid_argument("mi::datagram: bad socket '" + std::string(socket) + "', expected udp:HOST:PORT");
 }
 
-inline boost::asio::ip::udp::endpoint resolve(boost::asio::io_context& io, udp_address const& a) {
+inline boost::asio::ip::udp::endpoint resolve(boost::asio::io_context& io, mi::transport::detail::host_port const& a) {
     boost::system::error_code ec;
-    auto const port = static_cast<unsigned short>(std::stoul(a.port));
-    if (auto const address = boost::asio::ip::make_address(a.host, ec); !ec) return {address, port};
+    if (auto const address = boost::asio::ip::make_address(a.host, ec); !ec) return {address, a.port};
     boost::asio::ip::udp::resolver resolver(io);
-    auto const found = resolver.resolve(a.host, a.port, ec);
+    auto const found = resolver.resolve(a.host, std::to_string(a.port), ec);
     if (!ec && found.empty()) ec = boost::asio::error::host_not_found;
     if (ec) throw boost::system::system_error(ec, "mi::datagram: " + a.host);
     return *found.begin();
 }
 
 // How a peer appears in mi::context: "1.2.3.4:5060", "[::1]:5060", or a UNIX socket's path.
-inline std::string describe(boost::asio::ip::udp::endpoint const& peer) {
-    auto const address = peer.address();
-    std::string text = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-    return text.append(":").append(std::to_string(peer.port()));
-}
+inline std::string describe(boost::asio::ip::udp::endpoint const& peer) { return mi::transport::detail::text_of(peer); }
 inline std::string describe(boost::asio::local::datagram_protocol::endpoint const& peer) { return peer.path(); }
 
 inline bool addressable(boost::asio::ip::udp::endpoint const&) { return true; }
@@ -164,11 +141,7 @@ public:
         if (!std::exchange(running_, false)) return;
         boost::system::error_code ignored;
         socket_.close(ignored); // the pending receive completes with operation_aborted
-        for (auto const& call : deferred_) {
-            std::lock_guard call_lock(call->mutex);
-            call->done = true;
-            call->deadline.cancel();
-        }
+        for (auto const& call : deferred_) call->wait.cancel();
         deferred_.clear();
         if constexpr (std::is_same_v<Protocol, boost::asio::local::datagram_protocol>)
             if (file_) mi::transport::detail::remove_if_ours(local_.path(), *file_);
@@ -245,81 +218,67 @@ private:
         if (polls) poll_for_next(std::chrono::steady_clock::now() + options_.busy_poll);
     }
 
-    // Busy polling: one non-blocking receive per turn of the io_context, so that the other work on it still
-    // runs, and the io_context does not sleep while a turn is queued. Back to the reactor once `until` passes.
+    // Busy polling: the socket is read without the reactor, which is re-armed once the window passes.
     void poll_for_next(std::chrono::steady_clock::time_point until) {
-        boost::asio::post(socket_.get_executor(), [self = this->shared_from_this(), until] {
+        auto self = this->shared_from_this();
+        auto turn = [self] {
+            using mi::transport::detail::poll_turn;
             lock_type lock(self->mutex_);
-            if (!self->running_) return;
+            if (!self->running_) return poll_turn::done;
             boost::system::error_code ec;
             std::size_t const n = self->socket_.receive_from(boost::asio::buffer(self->buffer_), self->peer_, 0, ec);
-            if (ec != boost::asio::error::would_block) return self->serve(lock, ec, n);
-            if (std::chrono::steady_clock::now() < until) return self->poll_for_next(until);
-            self->receive();
-        });
+            if (ec == boost::asio::error::would_block) return poll_turn::nothing;
+            self->serve(lock, ec, n);
+            return poll_turn::served;
+        };
+        mi::transport::detail::busy_poll(socket_.get_executor(), until, std::move(turn), [self] { self->rearm(); });
     }
+
+    // One request until its final answer, or its deadline, or the server's stop.
+    struct pending_call {
+        pending_call(typename Protocol::socket::executor_type const& executor, std::string peer,
+                     mi::transport::detail::admission::ticket place)
+            : wait(executor), peer(std::move(peer)), place(std::move(place)) {}
+        mi::transport::detail::final_answer_wait wait;
+        std::string peer;
+        mi::transport::detail::admission::ticket place; // given back by whichever of answer and deadline ends the call
+        std::atomic<bool> registered{false};            // in deferred_, where stop() finds it
+    };
+    using call_ptr = std::shared_ptr<pending_call>;
+    using ticket = mi::transport::detail::final_answer_wait::ticket;
 
     void handle(std::string const& text, endpoint_type const& peer) {
         // Spec 6.2: text that is not JSON gets the plain-text 400, not the dispatcher's -32700.
         if (!is_request(text)) return send(peer, parse_error_text);
-        std::string const name = describe(peer);
-        mi::context const caller{"datagram", name, options_.granted};
-        if (pending_.fetch_add(1) >= options_.max_pending) {
-            --pending_;
-            hit("queue", caller);
+        std::string name = describe(peer);
+        auto place = admission_.admit();
+        if (!place) {
+            identity_.hit("queue", name);
             return send(peer, internal_error_text);
         }
-        auto call = std::make_shared<pending_call>(socket_.get_executor(), name);
-        dispatcher_.async_call(text, caller, [self = this->shared_from_this(), peer, call](answer const& a) {
-            self->on_answer(peer, *call, a);
+        auto const call = std::make_shared<pending_call>(socket_.get_executor(), std::move(name), std::move(*place));
+        auto const t = call->wait.begin();
+        dispatcher_.async_call(text, identity_.caller(call->peer), [self = this->shared_from_this(), peer, call, t](answer const& a) {
+            self->on_answer(peer, *call, t, a);
         });
-        await_final_answer(peer, call);
+        await_final_answer(peer, call, t);
     }
 
-    // One request until its final answer: whichever of the answer and the deadline comes first ends it.
-    struct pending_call {
-        pending_call(typename Protocol::socket::executor_type const& executor, std::string peer)
-            : deadline(executor), peer(std::move(peer)) {}
-        std::mutex mutex;
-        bool done = false;
-        bool registered = false; // in deferred_
-        boost::asio::steady_timer deadline;
-        std::string peer;
-    };
-
-    void hit(std::string_view limit, mi::context const& caller) const noexcept {
-        mi::detail::report_limit(options_.on_limit, limit, caller);
-    }
-
-    // A command that answers later, or never: the deadline makes sure the client hears. The server's mutex is
-    // never taken while a call's is held (stop() takes them in the other order).
-    void await_final_answer(endpoint_type const& peer, std::shared_ptr<pending_call> const& call) {
-        {
-            std::lock_guard lock(call->mutex);
-            if (call->done) return; // answered already: most calls
-        }
+    // Most calls have answered by now. The others are registered for stop(), then given their deadline; an answer
+    // that comes meanwhile finds them registered, or leaves them to be forgotten here.
+    void await_final_answer(endpoint_type const& peer, call_ptr const& call, ticket t) {
+        if (!call->wait.waiting(t)) return;
         {
             std::lock_guard lock(mutex_);
             if (!running_) return;
             deferred_.insert(call);
         }
-        std::unique_lock lock(call->mutex);
         call->registered = true;
-        if (call->done) { // answered meanwhile, maybe before it was registered
-            lock.unlock();
-            forget(*call);
-            return;
-        }
-        call->deadline.expires_after(options_.async_timeout);
-        call->deadline.async_wait([self = this->shared_from_this(), peer, call](boost::system::error_code ec) {
-            if (ec) return;
-            {
-                std::lock_guard lock(call->mutex);
-                if (std::exchange(call->done, true)) return;
-            }
-            --self->pending_;
+        if (!call->wait.waiting(t)) return forget(*call);
+        call->wait.expire_after(t, options_.async_timeout, [self = this->shared_from_this(), peer, call] {
             self->forget(*call);
-            self->hit("timeout", mi::context{"datagram", call->peer, self->options_.granted});
+            call->place.release();
+            self->identity_.hit("timeout", call->peer);
             self->send(peer, internal_error_text);
         });
     }
@@ -330,21 +289,13 @@ private:
     }
 
     // Any thread: provisional and final answers of an asynchronous command each become one datagram.
-    void on_answer(endpoint_type const& peer, pending_call& call, answer const& a) {
-        bool const ends = a.kind != answer_kind::provisional;
-        bool registered = false;
-        {
-            std::lock_guard lock(call.mutex);
-            if (call.done) return; // the deadline came first
-            if (ends) {
-                call.done = true;
-                call.deadline.cancel();
-                registered = call.registered;
-            }
-        }
-        if (ends) {
-            --pending_;
-            if (registered) forget(call);
+    void on_answer(endpoint_type const& peer, pending_call& call, ticket t, answer const& a) {
+        if (a.kind == answer_kind::provisional) {
+            if (!call.wait.waiting(t)) return;
+        } else {
+            if (!call.wait.end(t)) return; // the deadline came first
+            call.place.release();
+            if (call.registered) forget(call);
         }
         if (auto const reply = reply_to(a, options_.buffer_size)) send(peer, *reply);
     }
@@ -359,9 +310,10 @@ private:
 
     Dispatcher const& dispatcher_;
     options const options_;
+    mi::transport::detail::identity const identity_{"datagram", options_.granted, &options_.on_limit};
+    mi::transport::detail::admission const admission_{options_.max_pending};
     std::mutex mutex_;
-    std::atomic<std::size_t> pending_{0};
-    std::set<std::shared_ptr<pending_call>> deferred_; // calls waiting for a final answer
+    std::set<call_ptr> deferred_; // calls waiting for a final answer
     bool running_ = false;
     typename Protocol::socket socket_;
     std::vector<char> buffer_;

@@ -7,8 +7,13 @@
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
-#include <mi/transport/async_dispatcher.hpp>
 #include <mi/framing.hpp>
+#include <mi/transport/async_dispatcher.hpp>
+#include <mi/transport/detail/admission.hpp>
+#include <mi/transport/detail/busy_poll.hpp>
+#include <mi/transport/detail/final_answer.hpp>
+#include <mi/transport/detail/generation.hpp>
+#include <mi/transport/detail/identity.hpp>
 #include <mi/transport/detail/unix_files.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -215,13 +220,13 @@ public:
         std::unique_lock lock(mutex_);
         stopped_ = true;
         if (!std::exchange(running_, false)) return;
-        ++generation_;
+        fifo_generation_.next();
         check_timer_.cancel();
         reader_.reset(); // pending reads complete with operation_aborted and find the server stopped
         writer_.reset();
         for (auto const& job : jobs_) {
             job->timer.cancel();
-            job->answer_deadline.cancel();
+            job->wait.cancel();
             close_reply(*job);
             job->pending.clear();
         }
@@ -233,23 +238,25 @@ public:
 private:
     // One request that has a reply FIFO: its answers, written one at a time, each with its own open and close.
     struct reply_job {
-        reply_job(boost::asio::io_context& io, std::string n, std::string p)
-            : name(std::move(n)), path(std::move(p)), timer(io), answer_deadline(io) {}
+        reply_job(boost::asio::io_context& io, std::string n, std::string p, mi::transport::detail::admission::ticket t)
+            : name(std::move(n)), path(std::move(p)), place(std::move(t)), timer(io), wait(io.get_executor()) {}
         std::string name;
         std::string path;
+        mi::transport::detail::admission::ticket place; // given back once the last answer is written or given up
         unique_fd out;
         // `out` watched by the reactor, only once the reader has let the pipe fill up: most answers are
         // written whole at once, without registering the descriptor or arming the write deadline
         std::optional<boost::asio::posix::stream_descriptor> blocked;
         boost::asio::steady_timer timer;           // open retries, then the write deadline
-        boost::asio::steady_timer answer_deadline; // the final answer's, once the command is running
+        mi::transport::detail::final_answer_wait wait; // for the final answer, once the command is running
+        mi::transport::detail::final_answer_wait::ticket call = 0;
         std::deque<std::string> pending; // answers not yet written, in order
         std::size_t written = 0;         // of pending.front()
-        unsigned op = 0;                 // bumped whenever a timer or wait handler becomes stale
+        mi::transport::detail::generation op; // the timer's and the blocked write's current wait
         int attempts = 0;
         bool started = false;  // the command was run (before: opening the reply FIFO gates running it)
         bool writing = false;  // pending.front() is being opened or written
-        bool finished = false; // the final answer is in `pending` or written
+        bool finished = false; // the final answer (or the failed one of the deadline) is in `pending` or written
     };
     using job_ptr = std::shared_ptr<reply_job>;
     using lock_type = std::unique_lock<std::mutex>;
@@ -270,13 +277,13 @@ private:
         if (reading_ || !reader_) return;
         reading_ = true;
         reader_->async_read_some(boost::asio::buffer(chunk_),
-                                 [self = this->shared_from_this(), generation = generation_](
+                                 [self = this->shared_from_this(), generation = fifo_generation_.current()](
                                      boost::system::error_code ec, std::size_t n) { self->on_read(generation, ec, n); });
     }
 
-    void on_read(unsigned generation, boost::system::error_code ec, std::size_t n) {
+    void on_read(mi::transport::detail::generation::ticket generation, boost::system::error_code ec, std::size_t n) {
         lock_type lock(mutex_);
-        if (!running_ || generation != generation_) return;
+        if (!running_ || !fifo_generation_.is_current(generation)) return;
         took(lock, ec, n);
     }
 
@@ -304,7 +311,7 @@ private:
         while (running_) {
             frame const f = next_frame(buffer_);
             bool const overflow = f.status == frame_status::incomplete && (flush_ || buffer_.size() > options_.max_request);
-            if (overflow) hit(flush_ ? "timeout" : "request", f.name); // unfinished for a whole check interval, or too long
+            if (overflow) identity_.hit(flush_ ? "timeout" : "request", f.name); // unfinished for a check interval, or too long
             if (f.status == frame_status::empty || (f.status == frame_status::incomplete && !overflow)) {
                 if (f.status == frame_status::empty) buffer_.clear(), kept_ = 0;
                 break;
@@ -332,31 +339,32 @@ private:
         if (running_ && !waiting_) read_next();
     }
 
-    // After requests were handled. With busy_poll, the FIFO is read without waiting for the reactor: one
-    // non-blocking read per turn of the io_context, so that its other work still runs and it does not sleep
-    // while a turn is queued, until busy_poll passes without a byte.
+    // After requests were handled: with busy_poll, the FIFO is read without waiting for the reactor for a while.
     void read_next() {
         if (options_.busy_poll.count() == 0) return start_read();
         if (reading_ || !reader_) return;
         reading_ = true;
-        poll(std::chrono::steady_clock::now() + options_.busy_poll);
-    }
-
-    void poll(std::chrono::steady_clock::time_point until) {
-        boost::asio::post(io_, [self = this->shared_from_this(), generation = generation_, until] {
+        auto self = this->shared_from_this();
+        auto turn = [self, generation = fifo_generation_.current()] {
+            using mi::transport::detail::poll_turn;
             lock_type lock(self->mutex_);
-            if (!self->running_ || generation != self->generation_) return;
+            if (!self->running_ || !self->fifo_generation_.is_current(generation)) return poll_turn::done;
             ssize_t const n = ::read(self->reader_->native_handle(), self->chunk_.data(), self->chunk_.size());
-            if (n > 0) return self->took(lock, {}, static_cast<std::size_t>(n));
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-                if (std::chrono::steady_clock::now() < until) return self->poll(until);
-                self->reading_ = false;
-                return self->start_read();
-            }
-            auto const failed = n == 0 ? make_error_code(boost::asio::error::eof)
-                                       : boost::system::error_code(errno, boost::system::system_category());
-            self->took(lock, failed, 0); // as the reactor's read would have failed
-        });
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return poll_turn::nothing;
+            auto const failed = n > 0    ? boost::system::error_code()
+                                : n == 0 ? make_error_code(boost::asio::error::eof)
+                                         : boost::system::error_code(errno, boost::system::system_category());
+            self->took(lock, failed, n > 0 ? static_cast<std::size_t>(n) : 0); // a failure as the reactor's read would
+            return poll_turn::served;
+        };
+        auto sleep = [self, generation = fifo_generation_.current()] {
+            lock_type lock(self->mutex_);
+            if (!self->running_ || !self->fifo_generation_.is_current(generation)) return;
+            self->reading_ = false;
+            self->start_read();
+        };
+        mi::transport::detail::busy_poll(io_.get_executor(), std::chrono::steady_clock::now() + options_.busy_poll,
+                                         std::move(turn), std::move(sleep));
     }
 
     void consume(std::size_t n) {
@@ -376,14 +384,15 @@ private:
     // Opens the reply FIFO, then runs the command (spec 6.1: no reader, no run). True when the open has to be
     // retried later: processing waits for it.
     bool begin(lock_type& lock, std::string const& name, std::string text) {
-        auto job = std::make_shared<reply_job>(io_, name, options_.reply_dir + name);
-        if (jobs_.size() >= options_.max_pending) {
-            hit("queue", name);
+        auto place = admission_.admit();
+        if (!place) {
+            identity_.hit("queue", name);
             unique_fd fd;
-            if (open_reply(job->path, fd) == open_result::opened) // one try, no job: a full queue holds nothing more
+            if (open_reply(options_.reply_dir + name, fd) == open_result::opened) // one try: a full queue holds no more
                 (void)mi::transport::detail::write_no_sigpipe(fd.get(), busy_text.data(), busy_text.size());
             return false;
         }
+        auto job = std::make_shared<reply_job>(io_, name, options_.reply_dir + name, std::move(*place));
         switch (open_now(*job)) {
         case open_result::opened:
             jobs_.insert(job);
@@ -399,13 +408,12 @@ private:
         return true;
     }
 
-    void hit(std::string_view limit, std::string_view name) const noexcept {
-        mi::detail::report_limit(options_.on_limit, limit, mi::context{"fifo", name, options_.granted});
-    }
-
     void run(lock_type& lock, job_ptr const& job, std::string const& name, std::string const& text) {
-        if (job) job->started = true;
-        mi::context const ctx{"fifo", name, options_.granted};
+        if (job) {
+            job->started = true;
+            job->call = job->wait.begin();
+        }
+        mi::context const ctx = identity_.caller(name);
         lock.unlock();
         if (job) {
             dispatcher_.async_call(text, ctx,
@@ -414,18 +422,17 @@ private:
             dispatcher_.async_call(text, ctx, [](answer const&) {});
         }
         lock.lock();
-        if (job && running_ && !job->finished) await_final_answer(job);
+        if (job && running_) await_final_answer(job);
     }
 
     // --- answering -----------------------------------------------------------------------------------------
 
     // A deferred command that never answers must not hold its reply FIFO and queue slot forever.
     void await_final_answer(job_ptr const& job) {
-        job->answer_deadline.expires_after(options_.async_timeout);
-        job->answer_deadline.async_wait([self = this->shared_from_this(), job](boost::system::error_code ec) {
+        job->wait.expire_after(job->call, options_.async_timeout, [self = this->shared_from_this(), job] {
             lock_type lock(self->mutex_);
-            if (ec || !self->running_ || job->finished) return;
-            self->hit("timeout", job->name);
+            if (!self->running_) return;
+            self->identity_.hit("timeout", job->name);
             job->pending.emplace_back(failed_text);
             job->finished = true;
             if (!job->writing) self->pump(job);
@@ -435,11 +442,12 @@ private:
     // Any thread; the dispatcher never calls it with our mutex held (commands run without it).
     void on_answer(job_ptr const& job, answer const& a) {
         lock_type lock(mutex_);
-        if (!running_ || job->finished) return;
+        if (!running_) return;
+        bool const last = a.kind != answer_kind::provisional;
+        if (last ? !job->wait.end(job->call) : !job->wait.waiting(job->call)) return; // timed out already
         if (a.kind == answer_kind::failed) job->pending.emplace_back(failed_text);
         else job->pending.emplace_back(a.text); // empty: a notification, opened and closed without a byte
-        job->finished = a.kind != answer_kind::provisional;
-        if (job->finished) job->answer_deadline.cancel();
+        job->finished = last;
         if (!job->writing) pump(job);
     }
 
@@ -448,7 +456,7 @@ private:
         while (running_) {
             if (job->pending.empty()) {
                 job->writing = false;
-                if (job->finished) jobs_.erase(job);
+                if (job->finished) forget(job);
                 return;
             }
             job->writing = true;
@@ -466,7 +474,7 @@ private:
                 continue;
             }
             job->written = 0;
-            ++job->op;
+            job->op.next();
             return write_more(job);
         }
     }
@@ -484,9 +492,9 @@ private:
             }
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && watch(job)) {
                 job->blocked->async_wait(boost::asio::posix::descriptor_base::wait_write,
-                                         [self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+                                         [self = this->shared_from_this(), job, op = job->op.current()](boost::system::error_code ec) {
                                              lock_type lock(self->mutex_);
-                                             if (!self->running_ || op != job->op) return;
+                                             if (!self->running_ || !job->op.is_current(op)) return;
                                              if (ec) self->end_answer(job);
                                              else return self->write_more(job);
                                              self->pump(job);
@@ -509,9 +517,9 @@ private:
             return false;
         }
         job->timer.expires_after(options_.reply_timeout);
-        job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+        job->timer.async_wait([self = this->shared_from_this(), job, op = job->op.current()](boost::system::error_code ec) {
             lock_type lock(self->mutex_);
-            if (ec || !self->running_ || op != job->op) return;
+            if (ec || !self->running_ || !job->op.is_current(op)) return;
             self->end_answer(job); // the reader stopped reading: give up this answer
             self->pump(job);
         });
@@ -520,11 +528,17 @@ private:
 
     // Closes the reply FIFO (the reader sees EOF) and forgets the answer.
     void end_answer(job_ptr const& job) {
-        ++job->op;
+        job->op.next();
         job->timer.cancel();
         close_reply(*job);
         job->attempts = 0;
         if (!job->pending.empty()) job->pending.pop_front();
+    }
+
+    // The job's answers are all written or given up: it no longer counts against max_pending.
+    void forget(job_ptr const& job) {
+        job->place.release();
+        jobs_.erase(job);
     }
 
     // `out` stays the descriptor's one owner: the reactor lets go of it before it is closed.
@@ -551,11 +565,11 @@ private:
 
     // Waits 80 ms on a timer, never on the io thread, then tries the open again.
     void retry_later(job_ptr const& job) {
-        ++job->op;
+        auto const op = job->op.next();
         job->timer.expires_after(open_retry_delay);
-        job->timer.async_wait([self = this->shared_from_this(), job, op = job->op](boost::system::error_code ec) {
+        job->timer.async_wait([self = this->shared_from_this(), job, op](boost::system::error_code ec) {
             lock_type lock(self->mutex_);
-            if (ec || !self->running_ || op != job->op) return;
+            if (ec || !self->running_ || !job->op.is_current(op)) return;
             self->retry(lock, job);
         });
     }
@@ -571,7 +585,7 @@ private:
         waiting_ = false;
         if (r == open_result::opened) run(lock, job, job->name, std::exchange(job_text_, {}));
         else {
-            jobs_.erase(job);
+            forget(job);
             job_text_.clear();
         }
         process(lock);
@@ -613,7 +627,7 @@ private:
         if (processing_ || waiting_) return false;
         try {
             auto f = create_request_fifo(options_, owner_);
-            ++generation_; // the old read's completion, if any, is stale
+            fifo_generation_.next(); // the old read's completion, if any, is stale
             use(std::move(f));
             return true;
         } catch (...) {
@@ -624,6 +638,8 @@ private:
     boost::asio::io_context& io_;
     Dispatcher const& dispatcher_;
     options const options_;
+    mi::transport::detail::identity const identity_{"fifo", options_.granted, &options_.on_limit};
+    mi::transport::detail::admission const admission_{options_.max_pending};
     mi::transport::detail::owner owner_;
 
     std::mutex mutex_;
@@ -632,7 +648,7 @@ private:
     std::optional<boost::asio::posix::stream_descriptor> reader_;
     unique_fd writer_;
     file_id id_;
-    unsigned generation_ = 0; // of the request FIFO; bumped when it is re-created or the server stops
+    mi::transport::detail::generation fifo_generation_; // of the request FIFO: re-created, or the server stopped
     boost::asio::steady_timer check_timer_;
     bool active_ = false; // traffic since the last check
 
@@ -644,7 +660,7 @@ private:
     bool waiting_ = false;  // processing waits for a reply FIFO to open
     bool flush_ = false;    // the check found an unfinished request: give it up
     std::string job_text_;  // the request of that reply FIFO
-    std::set<job_ptr> jobs_; // requests with answers still to write
+    std::set<job_ptr> jobs_; // requests with answers still to write, where stop() finds them
 };
 
 } // namespace detail

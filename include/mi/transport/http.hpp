@@ -13,6 +13,10 @@
 #include <mi/async.hpp>
 #include <mi/context.hpp>
 #include <mi/transport/async_dispatcher.hpp>
+#include <mi/transport/detail/address.hpp>
+#include <mi/transport/detail/final_answer.hpp>
+#include <mi/transport/detail/generation.hpp>
+#include <mi/transport/detail/identity.hpp>
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
 #include <boost/archive/iterators/transform_width.hpp>
@@ -423,9 +427,8 @@ public:
     }
     void refused() noexcept { refusing_.fetch_sub(1); }
 
-    void hit(std::string_view limit, context const& ctx) const noexcept {
-        mi::detail::report_limit(options_.on_limit, limit, ctx);
-    }
+    /** Callers' contexts, and the limits they meet. */
+    mi::transport::detail::identity const& identity() const noexcept { return identity_; }
 
     // Runs the dispatcher unless stopped; false when stopped.
     template <class OnAnswer>
@@ -479,6 +482,7 @@ private:
     options options_;
     endpoints<Extra...> endpoints_;
     gatekeeper gate_;
+    mi::transport::detail::identity const identity_{"http", options_.granted, &options_.on_limit};
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::vector<std::weak_ptr<connection>> connections_;
@@ -487,15 +491,10 @@ private:
     bool stopped_ = false;
 };
 
-inline std::string endpoint_text(boost::asio::ip::tcp::endpoint const& ep) {
-    auto const address = ep.address();
-    std::string text = address.is_v6() ? '[' + address.to_string() + ']' : address.to_string();
-    return text.append(":").append(std::to_string(ep.port()));
-}
-
 // One connection: read a request, answer it, repeat while kept alive. Every member is touched on the socket's
-// strand only; answers from other threads come in through hub::deliver. One timer serves every phase; what its
-// expiry means depends on the phase it was armed in.
+// strand only; answers from other threads come in through hub::deliver. One timer serves every phase of the
+// connection itself (what its expiry means depends on the phase it was armed in); an asynchronous command's
+// final answer is awaited as on every transport, by a final_answer_wait.
 template <class Hub>
 class session final : public connection, public std::enable_shared_from_this<session<Hub>> {
     using tcp = boost::asio::ip::tcp;
@@ -505,10 +504,10 @@ class session final : public connection, public std::enable_shared_from_this<ses
 public:
     session(std::shared_ptr<Hub> h, tcp::socket socket)
         : hub_(std::move(h)), stream_(hub_->layer().wrap(std::move(socket))), executor_(lowest().get_executor()),
-          timer_(executor_) {
+          timer_(executor_), answer_(executor_) {
         error_code ec;
         auto const peer = lowest().remote_endpoint(ec);
-        if (!ec) peer_ = endpoint_text(peer);
+        if (!ec) peer_ = mi::transport::detail::text_of(peer);
     }
 
     tcp::socket::executor_type const& executor() const noexcept { return executor_; }
@@ -532,7 +531,7 @@ public:
     // The server is full: 503 before any request is read, then close.
     void refuse() {
         refusing_ = true;
-        hub_->hit("connections", caller());
+        hit("connections");
         boost::asio::post(executor(), [self = this->shared_from_this()] {
             self->send(beast_http::status::service_unavailable, {}, {}, false, true);
         });
@@ -558,8 +557,8 @@ private:
     void wait_for_deadline() {
         waiting_ = true;
         timer_.expires_at(deadline_); // a wait still pending completes as superseded
-        timer_.async_wait([self = this->shared_from_this(), wait = ++wait_](error_code ec) {
-            if (wait != self->wait_) return;
+        timer_.async_wait([self = this->shared_from_this(), wait = waits_.next()](error_code ec) {
+            if (!self->waits_.is_current(wait)) return;
             self->waiting_ = false;
             if (ec || self->phase_ == phase::closed || self->deadline_ == std::chrono::steady_clock::time_point::max())
                 return;
@@ -569,7 +568,8 @@ private:
         });
     }
 
-    context caller() const noexcept { return {"http", peer_, granted_}; }
+    context caller() const noexcept { return hub_->identity().caller(peer_, granted_); }
+    void hit(std::string_view limit) const noexcept { hub_->identity().hit(limit, caller()); }
 
     tcp::socket& lowest() noexcept { return Hub::layer_type::lowest(stream_); }
 
@@ -652,7 +652,7 @@ private:
     void read_failed(error_code ec) {
         using beast_http::status;
         auto refuse = [&](std::string_view limit, status answer) {
-            hub_->hit(limit, caller());
+            hit(limit);
             send(answer, {}, {}, false, true);
         };
         if (timed_out_) return refuse("timeout", status::request_timeout);
@@ -673,7 +673,7 @@ private:
         keep_alive_ = parser_->get().keep_alive();
         if (++served_ >= settings().max_requests_per_connection && keep_alive_) {
             keep_alive_ = false; // this response closes the connection; the client opens another
-            hub_->hit("requests_per_connection", caller());
+            hit("requests_per_connection");
         }
         auto const& gate = hub_->gate();
         auto const granted = gate.admits(parser_->get()[beast_http::field::authorization]);
@@ -697,41 +697,51 @@ private:
         return current;
     }
 
-    // The on_answer of async_call: copied into asynchronous commands and called from any thread.
+    using call_ticket = mi::transport::detail::final_answer_wait::ticket;
+
+    // The on_answer of async_call: copied into asynchronous commands and called from any thread. An answer that
+    // comes after the deadline, or after the connection closed, is dropped here.
     struct answer_sink {
         std::shared_ptr<Hub> owner;
         std::weak_ptr<session> target;
         session* here;
-        std::uint64_t request;
+        call_ticket call;
 
         void operator()(answer const& a) const {
             if (a.kind == answer_kind::provisional) return; // spec 3.5: HTTP waits for the final answer
             if (answering_here() == here) { // on the strand, inside dispatch: no post, unless stopped meanwhile
-                if (!owner->stopped()) here->on_answer(request, a.kind, std::string(a.text));
+                if (!owner->stopped() && here->answer_.end(call)) here->on_answer(a.kind, std::string(a.text));
                 return;
             }
-            owner->deliver(target, [text = std::string(a.text), kind = a.kind, request = request](session& s) mutable {
-                s.on_answer(request, kind, std::move(text));
+            auto const s = target.lock();
+            if (!s || !s->answer_.end(call)) return;
+            owner->deliver(target, [text = std::string(a.text), kind = a.kind](session& s) mutable {
+                s.on_answer(kind, std::move(text));
             });
         }
     };
 
     void dispatch(std::string_view body) {
         phase_ = phase::answering;
-        auto const request = ++request_;
-        arm(settings().async_timeout);
-        answer_sink const sink{hub_, this->weak_from_this(), this, request};
+        auto const call = answer_.begin();
+        answer_sink const sink{hub_, this->weak_from_this(), this, call};
         session* const outer = std::exchange(answering_here(), this);
         bool const called = hub_->call(body, caller(), sink);
         answering_here() = outer;
-        if (!called) close(); // stopped meanwhile
+        if (!called) return close(); // stopped meanwhile
+        answer_.expire_after(call, settings().async_timeout, [self = this->shared_from_this()] { self->answer_late(); });
     }
 
-    void on_answer(std::uint64_t request, answer_kind kind, std::string text) {
-        // Late: the request timed out (and another may be waiting now), or the connection closed.
-        if (phase_ != phase::answering || request != request_) return;
-        disarm();
+    void on_answer(answer_kind kind, std::string text) {
+        if (phase_ != phase::answering) return; // the connection closed meanwhile
         send(hub_->routes().render(endpoint_, view(), kind, std::move(text)), false, false);
+    }
+
+    // The final answer did not come within async_timeout: the endpoint's failure (500), and a later answer dropped.
+    void answer_late() {
+        if (phase_ != phase::answering) return;
+        hit("timeout");
+        send(hub_->routes().render(endpoint_, view(), answer_kind::failed, {}), false, false);
     }
 
     void on_deadline() {
@@ -744,15 +754,11 @@ private:
             lowest().cancel(ec);
             return;
         }
-        case phase::answering:
-            ++request_; // the answer, if it ever comes, is dropped
-            hub_->hit("timeout", caller());
-            return send(hub_->routes().render(endpoint_, view(), answer_kind::failed, {}), false, false);
         case phase::writing: // a client that does not read its response holds nothing longer than this
-            hub_->hit("timeout", caller());
+            hit("timeout");
             return close();
         case phase::closed: return;
-        default: return close(); // idle, lingering
+        default: return close(); // idle, lingering (answering has no deadline here: see answer_late)
         }
     }
 
@@ -805,9 +811,10 @@ private:
         if (phase_ == phase::closed) return;
         phase_ = phase::closed;
         disarm();
-        ++wait_; // the pending wait, cancelled here, must not keep this session alive until it would expire
+        waits_.next(); // the pending wait, cancelled here, must not keep this session alive until it would expire
         waiting_ = false;
         timer_.cancel();
+        answer_.cancel();
         error_code ec;
         lowest().shutdown(tcp::socket::shutdown_both, ec);
         lowest().close(ec);
@@ -826,9 +833,9 @@ private:
     std::array<char, 4096> discard_;
     phase phase_ = phase::idle;
     std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max(); // max: none
-    std::uint64_t wait_ = 0; // the current wait; a completion of an older one does nothing
-    bool waiting_ = false;   // the timer has a current wait pending
-    std::uint64_t request_ = 0;  // the dispatched request whose answer is awaited
+    mi::transport::detail::generation waits_; // of the timer: a completion of an older wait does nothing
+    bool waiting_ = false;                    // the timer has a current wait pending
+    mi::transport::detail::final_answer_wait answer_; // for the dispatched request's final answer
     std::size_t served_ = 0;     // requests read on this connection
     permission granted_ = permission::admin; // what the request being answered may do, from its credentials
     bool refusing_ = false;      // told 503 because the server is full
@@ -850,7 +857,8 @@ public:
     // Binds and listens, from the thread that calls server::start (no handler runs yet). Throws.
     tcp::endpoint open(tcp::endpoint const& where) {
         auto fail = [&](error_code ec, char const* what) {
-            throw boost::system::system_error(ec, "mi::http: cannot " + std::string(what) + ' ' + endpoint_text(where));
+            throw boost::system::system_error(ec, "mi::http: cannot " + std::string(what) + ' ' +
+                                                      mi::transport::detail::text_of(where));
         };
         error_code ec;
         if (acceptor_.open(where.protocol(), ec); ec) fail(ec, "open a socket for");

@@ -1,0 +1,31 @@
+// Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <mi/context.hpp>
+
+#include <string_view>
+
+namespace mi::transport::detail {
+
+/** What a transport says of every caller: its own name, what it grants, and whom it tells of the limits they
+    meet. Every server makes its callers' contexts and reports its limits through one of these. */
+struct identity {
+    std::string_view transport;             ///< "http", "fifo", "datagram"
+    permission granted = permission::admin; ///< what a caller may do, unless its credentials say less
+    limit_hook const* on_limit = nullptr;   ///< the server's `options::on_limit`, which outlives this
+
+    context caller(std::string_view peer) const noexcept { return {transport, peer, granted}; }
+    context caller(std::string_view peer, permission credential) const noexcept {
+        return {transport, peer, credential};
+    }
+
+    /** Tells `on_limit` that `who` met `limit`; what the hook throws is dropped: a failing counter must not change
+        the answer. */
+    void hit(std::string_view limit, context const& who) const noexcept {
+        if (on_limit) mi::detail::report_limit(*on_limit, limit, who);
+    }
+    void hit(std::string_view limit, std::string_view peer) const noexcept { hit(limit, caller(peer)); }
+};
+
+} // namespace mi::transport::detail
