@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // Binding of every type of design.md "Types that must bind", with OpenSIPS's coercions (spec 3.3).
-#include <mi/detail/bind.hpp>
+#include <mi/detail/json/types.hpp>
 
 #define BOOST_TEST_MODULE binding
 #include <boost/test/data/test_case.hpp>

@@ -20,6 +20,7 @@
 // /RPC2. SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
 #include "core.hpp"
 
+#include <mi/transport/address.hpp>
 #include <mi/transport/datagram.hpp>
 #include <mi/transport/fifo.hpp>
 #include <mi/transport/html.hpp>
@@ -76,17 +77,10 @@ struct configuration {
 }
 
 // "HOST:PORT" with HOST possibly "[v6]"; the port must be a number.
-std::pair<std::string, unsigned short> host_and_port(std::string_view text) {
-    auto const colon = text.rfind(':');
-    if (colon == std::string_view::npos) fail("expected HOST:PORT, got '" + std::string(text) + "'");
-    std::string host(text.substr(0, colon));
-    if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    unsigned port = 0;
-    auto const digits = text.substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || port > 65535)
-        fail("bad port in '" + std::string(text) + "'");
-    return {host, static_cast<unsigned short>(port)};
+mi::transport::host_port host_and_port(std::string_view text) {
+    auto address = mi::transport::parse_host_port(text);
+    if (!address) fail("expected HOST:PORT with a port up to 65535, got '" + std::string(text) + "'");
+    return std::move(*address);
 }
 
 std::optional<mi::permission> permission_named(std::string_view name) {

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-#include <mi/detail/response.hpp>
+#include <mi/answer.hpp>
+#include <mi/detail/json/types.hpp>
 #include <mi/error.hpp>
+#include <mi/jsonrpc.hpp>
 
 #include <boost/json/serializer.hpp>
 
@@ -16,25 +18,6 @@
 #include <variant>
 
 namespace mi {
-
-/** What an answer delivered through `dispatcher::async_call` is. */
-enum class answer_kind {
-    provisional, ///< more answers follow (spec 3.5, done=0)
-    final,       ///< the last answer; empty text means there is nothing to send (a notification)
-    failed,      ///< the command could not answer; the transport sends its internal-error reply
-};
-
-/** One answer of an asynchronous call: the response bytes, their kind, and the JSON-RPC error code they carry
-    (0 for a result; -32603 for a failed answer, which has no text). */
-struct answer {
-    std::string_view text;
-    answer_kind kind = answer_kind::final;
-    int error = 0;
-};
-
-// What a failed answer stands for.
-inline constexpr int failed_error = static_cast<int>(errc::internal_error);
-
 
 namespace detail {
 struct async_access;
@@ -65,7 +48,7 @@ public:
             boost::json::serializer serializer;
             json_writer w(text, serializer);
             write_response(w);
-            end_response(w, id_json_);
+            jsonrpc::end_response(w, id_json_);
             if (finished_) end({text, kind, w.error_code});
             else deliver_(*this, {text, kind, w.error_code});
         } catch (...) {
@@ -170,9 +153,9 @@ private:
                       "mi: async_reply can only send a value that can be written as JSON, or an mi::error");
         if (!state_) return;
         state_->send(kind, [&](detail::json_writer& w) {
-            if constexpr (std::same_as<T, error>) detail::write_error(w, value.code, value.message, value.data);
+            if constexpr (std::same_as<T, error>) jsonrpc::begin_error(w, value);
             else {
-                detail::begin_result(w);
+                jsonrpc::begin_result(w);
                 detail::write_json(w, value);
             }
         });

@@ -52,5 +52,5 @@ inline constexpr command_t<fixed_string(""), fixed_string("rpc.discover"), 0, bo
 } // namespace mi::builtin
 
 #ifndef MI_SEPARATE_COMPILATION
-#include <mi/impl/builtin.ipp>
+#include <mi/detail/schema/builtin.ipp>
 #endif

@@ -6,6 +6,8 @@
 // what mi-cli is built on, and what a C++ program can use to manage an mi (or OpenSIPS) daemon.
 
 #include <mi/error.hpp>
+#include <mi/jsonrpc.hpp>
+#include <mi/transport/address.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -153,16 +155,13 @@ inline std::string datagram_call(datagram_options const& o, std::string_view req
     socklen_t to_length = 0;
     errno = 0;
     if (o.socket.starts_with("udp:")) {
-        std::string_view spec = std::string_view(o.socket).substr(4);
-        auto const colon = spec.rfind(':');
-        if (colon == std::string_view::npos) throw failure("expected udp:HOST:PORT, got " + o.socket);
-        std::string host(spec.substr(0, colon));
-        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-        std::string const port(spec.substr(colon + 1));
+        auto const address = transport::parse_host_port(std::string_view(o.socket).substr(4));
+        if (!address) throw failure("expected udp:HOST:PORT, got " + o.socket);
         addrinfo hints{};
         hints.ai_socktype = SOCK_DGRAM;
         addrinfo* found = nullptr;
-        if (int const e = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); e != 0)
+        if (int const e = ::getaddrinfo(address->host.c_str(), std::to_string(address->port).c_str(), &hints, &found);
+            e != 0)
             throw failure("cannot resolve " + o.socket + ": " + ::gai_strerror(e));
         std::memcpy(&to, found->ai_addr, found->ai_addrlen);
         to_length = found->ai_addrlen;
@@ -207,15 +206,13 @@ inline std::string http_call(http_options const& o, std::string_view request) {
     auto const slash = url.find('/');
     std::string_view const authority = url.substr(0, slash);
     std::string const target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    auto const colon = authority.rfind(':');
-    std::string host(authority.substr(0, colon));
-    std::string const port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
-    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    auto const address = transport::parse_host_port(authority, 80);
+    if (!address) throw failure("bad host or port in " + o.url);
     try {
         boost::asio::io_context io;
         boost::beast::tcp_stream stream(io);
         stream.expires_after(o.timeout);
-        stream.connect(boost::asio::ip::tcp::resolver(io).resolve(host, port));
+        stream.connect(boost::asio::ip::tcp::resolver(io).resolve(address->host, std::to_string(address->port)));
         http::request<http::string_body> req(http::verb::post, target, 11);
         req.set(http::field::host, std::string(authority));
         req.set(http::field::content_type, "application/json");
@@ -266,17 +263,9 @@ public:
         boost::system::error_code ec;
         auto reply = boost::json::parse(text, ec);
         if (ec || !reply.is_object()) throw failure("the reply is not JSON: " + text);
-        auto const& o = reply.get_object();
-        if (auto const* e = o.if_contains("error")) {
-            auto const* eo = e->if_object();
-            int const code = eo && eo->contains("code") && eo->at("code").is_int64() ? static_cast<int>(eo->at("code").get_int64()) : 500;
-            auto text_of = [&](char const* key) {
-                auto const* v = eo ? eo->if_contains(key) : nullptr;
-                return v && v->is_string() ? std::string(v->get_string()) : std::string();
-            };
-            throw mi::error(code, text_of("message"), text_of("data"));
-        }
-        if (auto const* r = o.if_contains("result")) return *r;
+        auto const parts = jsonrpc::read_response(reply);
+        if (parts->error) throw jsonrpc::error_of(*parts->error, 500); // a code that is no number: 500
+        if (parts->result) return *parts->result;
         throw mi::error(static_cast<int>(mi::errc::internal_error), "Internal error"); // as python-opensips does
     }
 

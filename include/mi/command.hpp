@@ -4,7 +4,7 @@
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
-#include <mi/detail/recipe.hpp>
+#include <mi/detail/declaration/recipe.hpp>
 #include <mi/fixed_string.hpp>
 
 #include <boost/mp11/algorithm.hpp>

@@ -4,8 +4,8 @@
 
 #include <mi/builtin.hpp>
 #include <mi/command.hpp>
-#include <mi/detail/lookup.hpp>
-#include <mi/detail/schema.hpp>
+#include <mi/detail/schema/lookup.hpp>
+#include <mi/detail/json/types.hpp>
 #include <mi/introspection.hpp>
 
 #include <boost/mp11/algorithm.hpp>

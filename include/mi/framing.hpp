@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-#include <mi/detail/tape.hpp>
+#include <mi/detail/json/tape.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/error.hpp>

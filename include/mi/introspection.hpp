@@ -3,7 +3,7 @@
 #pragma once
 
 #include <mi/context.hpp>
-#include <mi/detail/lookup.hpp>
+#include <mi/detail/schema/lookup.hpp>
 
 #include <boost/json/fwd.hpp>
 

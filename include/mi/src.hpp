@@ -9,6 +9,6 @@
 #error "mi: <mi/src.hpp> is for MI_SEPARATE_COMPILATION builds; define it in every translation unit, or do not include this file"
 #endif
 
-#include <mi/impl/builtin.ipp>
-#include <mi/impl/dispatcher.ipp>
-#include <mi/impl/tape.ipp>
+#include <mi/detail/schema/builtin.ipp>
+#include <mi/detail/dispatch/core.ipp>
+#include <mi/detail/json/tape.ipp>

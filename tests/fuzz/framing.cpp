@@ -15,7 +15,7 @@
 // A check's failure aborts with its text on stderr.
 #include <mi/framing.hpp>
 
-#include <mi/detail/tape.hpp>
+#include <mi/detail/json/tape.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>

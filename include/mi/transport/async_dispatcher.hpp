@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-#include <mi/async.hpp>
+#include <mi/answer.hpp>
 #include <mi/context.hpp>
 
 #include <string_view>

@@ -5,11 +5,11 @@
 // the sender. UDP (IPv4 and IPv6) or a UNIX datagram socket. POSIX only.
 #pragma once
 
-#include <mi/async.hpp>
+#include <mi/answer.hpp>
 #include <mi/context.hpp>
 #include <mi/framing.hpp>
+#include <mi/transport/address.hpp>
 #include <mi/transport/async_dispatcher.hpp>
-#include <mi/transport/detail/address.hpp>
 #include <mi/transport/detail/admission.hpp>
 #include <mi/transport/detail/busy_poll.hpp>
 #include <mi/transport/detail/final_answer.hpp>
@@ -89,13 +89,13 @@ inline std::optional<std::string_view> reply_to(answer const& a, std::size_t buf
 }
 
 // "udp:HOST:PORT"; nullopt when `socket` is a UNIX socket path.
-inline std::optional<mi::transport::detail::host_port> parse_udp(std::string_view socket) {
+inline std::optional<mi::transport::host_port> parse_udp(std::string_view socket) {
     if (!socket.starts_with("udp:")) return std::nullopt;
-    if (auto address = mi::transport::detail::parse_host_port(socket.substr(4))) return address;
+    if (auto address = mi::transport::parse_host_port(socket.substr(4))) return address;
     throw std::invalid_argument("mi::datagram: bad socket '" + std::string(socket) + "', expected udp:HOST:PORT");
 }
 
-inline boost::asio::ip::udp::endpoint resolve(boost::asio::io_context& io, mi::transport::detail::host_port const& a) {
+inline boost::asio::ip::udp::endpoint resolve(boost::asio::io_context& io, mi::transport::host_port const& a) {
     boost::system::error_code ec;
     if (auto const address = boost::asio::ip::make_address(a.host, ec); !ec) return {address, a.port};
     boost::asio::ip::udp::resolver resolver(io);
@@ -106,7 +106,7 @@ inline boost::asio::ip::udp::endpoint resolve(boost::asio::io_context& io, mi::t
 }
 
 // How a peer appears in mi::context: "1.2.3.4:5060", "[::1]:5060", or a UNIX socket's path.
-inline std::string describe(boost::asio::ip::udp::endpoint const& peer) { return mi::transport::detail::text_of(peer); }
+inline std::string describe(boost::asio::ip::udp::endpoint const& peer) { return mi::transport::text_of(peer); }
 inline std::string describe(boost::asio::local::datagram_protocol::endpoint const& peer) { return peer.path(); }
 
 inline bool addressable(boost::asio::ip::udp::endpoint const&) { return true; }

@@ -5,9 +5,10 @@
 // written into the client's own reply FIFO, then that FIFO closed. POSIX only.
 #pragma once
 
-#include <mi/async.hpp>
+#include <mi/answer.hpp>
 #include <mi/context.hpp>
 #include <mi/framing.hpp>
+#include <mi/jsonrpc.hpp>
 #include <mi/transport/async_dispatcher.hpp>
 #include <mi/transport/detail/admission.hpp>
 #include <mi/transport/detail/busy_poll.hpp>
@@ -79,8 +80,10 @@ inline constexpr std::chrono::milliseconds open_retry_delay{80};
 // What a failed answer is written as (spec 3.5).
 inline constexpr std::string_view failed_text = "failed to build response";
 // The answer to a request refused because too many are pending; its id is not known, it was never parsed.
-inline constexpr std::string_view busy_text =
-    R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Server error","data":"Server busy"},"id":null})";
+inline std::string const& busy_text() {
+    static std::string const text = jsonrpc::error_response(error(errc::server_error, "Server busy"));
+    return text;
+}
 
 enum class frame_status {
     empty,      ///< nothing but whitespace
@@ -389,7 +392,7 @@ private:
             identity_.hit("queue", name);
             unique_fd fd;
             if (open_reply(options_.reply_dir + name, fd) == open_result::opened) // one try: a full queue holds no more
-                (void)mi::transport::detail::write_no_sigpipe(fd.get(), busy_text.data(), busy_text.size());
+                (void)mi::transport::detail::write_no_sigpipe(fd.get(), busy_text().data(), busy_text().size());
             return false;
         }
         auto job = std::make_shared<reply_job>(io_, name, options_.reply_dir + name, std::move(*place));

@@ -9,6 +9,7 @@
 
 #include <mi/error.hpp>
 #include <mi/introspection.hpp>
+#include <mi/jsonrpc.hpp>
 #include <mi/transport/http.hpp>
 
 #include <boost/json/array.hpp>
@@ -449,25 +450,22 @@ private:
 
     static std::string answer_section(boost::json::object const& answer) {
         std::string out;
-        if (auto const* e = answer.if_contains("error")) {
-            auto const* eo = e->if_object();
-            auto const text_of = [&](char const* key) -> std::string {
-                auto const* v = eo ? eo->if_contains(key) : nullptr;
-                return !v ? std::string() : v->is_string() ? std::string(v->get_string()) : boost::json::serialize(*v);
-            };
-            out += "<section class=\"error\" id=\"result\"><h2>Error " + detail::escaped(text_of("code")) + ": ";
-            detail::escape(out, text_of("message"));
+        auto const parts = jsonrpc::read_response(answer);
+        if (parts.error) {
+            auto const e = jsonrpc::error_of(*parts.error, static_cast<int>(errc::internal_error));
+            out += "<section class=\"error\" id=\"result\"><h2>Error " + std::to_string(e.code) + ": ";
+            detail::escape(out, e.message);
             out += "</h2>";
-            if (auto const data = text_of("data"); !data.empty()) out += "<p id=\"error-data\">" + detail::escaped(data) + "</p>";
+            if (!e.data.empty()) out += "<p id=\"error-data\">" + detail::escaped(e.data) + "</p>";
             out += "<pre id=\"result-json\">";
             std::string json;
-            detail::indented(json, *e);
+            detail::indented(json, *parts.error);
             detail::escape(out, json);
             return out + "</pre></section>";
         }
         out += "<section class=\"ok\" id=\"result\"><h2>Result</h2><pre id=\"result-json\">";
         std::string json;
-        if (auto const* r = answer.if_contains("result")) detail::indented(json, *r);
+        if (parts.result) detail::indented(json, *parts.result);
         detail::escape(out, json);
         return out + "</pre></section>";
     }

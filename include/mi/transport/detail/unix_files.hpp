@@ -1,12 +1,11 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// What the FIFO and UNIX datagram transports share: the dispatcher they need, owner and mode of the files they
+// What the FIFO and UNIX datagram transports share: owner and mode of the files they
 // create, removing a stale file without ever deleting something that is not ours to delete, and writing to a
 // pipe whose reader may have gone without the process dying of SIGPIPE.
 #pragma once
 
-#include <mi/async.hpp>
 #include <mi/context.hpp>
 
 #include <algorithm>

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <mi/error.hpp>
+#include <mi/jsonrpc.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -556,25 +557,6 @@ inline std::optional<fixed_fault> fixed_fault_for(int json_rpc_code) noexcept {
     }
 }
 
-struct json_rpc_error {
-    int code;
-    std::string_view message;
-};
-
-// The code and message of a JSON-RPC error member; nullopt unless it has an integral code. A missing or
-// non-string message reads as empty: only codes outside the fixed table show it.
-inline std::optional<json_rpc_error> json_rpc_error_of(boost::json::value const& error) noexcept {
-    auto const* object = error.if_object();
-    auto const* code = object ? object->if_contains("code") : nullptr;
-    if (!code) return std::nullopt;
-    boost::system::error_code not_int;
-    int const number = code->to_number<int>(not_int);
-    if (not_int) return std::nullopt;
-    auto const* message = object->if_contains("message");
-    auto const* text = message ? message->if_string() : nullptr;
-    return json_rpc_error{number, text ? std::string_view(*text) : std::string_view()};
-}
-
 // --- the translation ----------------------------------------------------------------------------------------
 
 /** Translates an XML-RPC `<methodCall>` into a JSON-RPC 2.0 request with id 1 (spec 6.5).
@@ -641,13 +623,14 @@ inline void write_response(std::string_view json_response, std::string& xml) {
     boost::json::parse_options options;
     options.max_depth = max_response_depth;
     boost::json::value const response = boost::json::parse(json_response, ec, {}, options);
-    if (auto const* object = ec ? nullptr : response.if_object()) {
-        if (auto const* error = object->if_contains("error")) {
-            if (auto const e = json_rpc_error_of(*error)) return write_fault(e->code, e->message, xml);
-        } else if (auto const* result = object->if_contains("result")) {
+    if (auto const parts = ec ? std::nullopt : jsonrpc::read_response(response)) {
+        if (parts->error) {
+            if (auto const code = jsonrpc::code_of(*parts->error))
+                return write_fault(*code, jsonrpc::error_of(*parts->error, *code).message, xml);
+        } else if (parts->result) {
             xml.assign(xml_declaration);
             xml.append(success_head);
-            append_value(xml, *result);
+            append_value(xml, *parts->result);
             xml.append(success_tail);
             return;
         }

@@ -73,7 +73,7 @@ public:
     }
 
 private:
-    // Boost.JSON's basic_parser with the handler that writes this tape, both in <mi/impl/tape.ipp>: a
+    // Boost.JSON's basic_parser with the handler that writes this tape, both in <mi/detail/json/tape.ipp>: a
     // translation unit that only binds and answers never compiles the parser's declarations.
     friend class tape_writer;
     class reader;
@@ -155,7 +155,3 @@ private:
 };
 
 } // namespace mi::detail
-
-#ifndef MI_SEPARATE_COMPILATION
-#include <mi/impl/tape.ipp>
-#endif

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-// The JSON reader's code, inline from <mi/detail/tape.hpp>, or compiled once by <mi/src.hpp>: it instantiates
+// The JSON reader's code, inline from <mi/dispatcher.hpp>, or compiled once by <mi/src.hpp>: it instantiates
 // Boost.JSON's whole parser, the largest piece of code mi has.
 
-#include <mi/detail/tape.hpp>
+#include <mi/detail/json/tape.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
 

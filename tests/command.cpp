@@ -5,7 +5,7 @@
 // from a declaration at compile time.
 #include <mi/command.hpp>
 
-#define BOOST_TEST_MODULE declaration
+#define BOOST_TEST_MODULE command
 #include <boost/test/unit_test.hpp>
 
 #include "support.hpp"

@@ -6,10 +6,12 @@
 #include <boost/describe/enum.hpp>
 #include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
+#include <boost/json/conversion.hpp>
 #include <boost/json/fwd.hpp>
 
 #include <concepts>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,5 +63,49 @@ concept json_dom = std::same_as<T, boost::json::value> || std::same_as<T, boost:
 // The public data members of a described struct, bases included.
 template <class T>
 using public_members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
+
+// The type of the member a Boost.Describe descriptor names.
+template <class T, class Descriptor>
+using member_type = std::remove_cvref_t<decltype(std::declval<T&>().*Descriptor::pointer)>;
+
+template <class T>
+concept has_value_from_customization = requires(boost::json::value& v, T const& t) {
+    tag_invoke(boost::json::value_from_tag{}, v, t);
+};
+
+template <class T>
+concept string_like = std::convertible_to<T const&, std::string_view> && !std::same_as<T, std::nullptr_t>;
+
+// What a range-for statement accepts, found as it finds it (member or ADL begin and end) without <ranges>,
+// which alone would add a tenth of a second to every translation unit that includes mi.
+namespace iteration {
+using std::begin;
+using std::end;
+
+template <class T>
+concept iterable = requires(T const& range) {
+    { begin(range) } -> std::input_iterator;
+    end(range);
+};
+
+template <iterable T>
+using element_t = std::iter_value_t<decltype(begin(std::declval<T const&>()))>;
+} // namespace iteration
+
+template <class T>
+concept map_like = iteration::iterable<T> && requires(iteration::element_t<T> entry) {
+    { entry.first } -> std::convertible_to<std::string_view>;
+    entry.second;
+};
+
+// What a map_like range maps to.
+template <class T>
+using mapped_type = std::remove_cvref_t<decltype(std::declval<iteration::element_t<T>>().second)>;
+
+template <class T>
+concept sequence_like = iteration::iterable<T> && !string_like<T> && !map_like<T>;
+
+template <class T>
+concept tuple_like = requires { std::tuple_size<T>::value; } && !iteration::iterable<T>;
 
 } // namespace mi::detail

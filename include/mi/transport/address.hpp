@@ -2,14 +2,15 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-// Addresses as every transport and client spells them: printed in mi::context and in errors, parsed from options.
+// Addresses as every transport and client spells them: printed in mi::context and in errors, parsed from options
+// and command lines (`udp:HOST:PORT`, `--http HOST:PORT`).
 
 #include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace mi::transport::detail {
+namespace mi::transport {
 
 /** An IP endpoint (TCP or UDP) as mi prints it: `1.2.3.4:5060`, `[::1]:5060`. */
 template <class Endpoint>
@@ -58,4 +59,4 @@ inline std::optional<host_port> parse_host_port(std::string_view text,
     return host_port{std::string(host), static_cast<unsigned short>(number)};
 }
 
-} // namespace mi::transport::detail
+} // namespace mi::transport

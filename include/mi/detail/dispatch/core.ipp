@@ -4,7 +4,7 @@
 
 // The dispatch core's code, inline from <mi/dispatcher.hpp>, or compiled once by <mi/src.hpp>.
 
-#include <mi/dispatcher.hpp>
+#include <mi/detail/dispatch/core.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -73,17 +73,17 @@ MI_DECL std::string dispatcher_core::id_text(json_ref const* id) {
     return text;
 }
 
-MI_DECL outcome dispatcher_core::handle(std::string_view request, json_writer& w, context const& ctx, workspace& ws,
+MI_DECL outcome dispatcher_core::handle(std::string_view request, json_writer& w, context const& ctx, workspace_memory& ws,
                                         reply_maker make_reply, async_batcher const* batcher) const noexcept {
-    workspace_use const busy(ws.in_use_);
+    workspace_use const busy(ws.in_use);
     auto& out = w.out();
     try {
-        if (!ws.tape_.read(request, limits_.max_depth)) {
-            if (ws.tape_.too_deep()) hit("depth", ctx);
+        if (!ws.tokens.read(request, limits_.max_depth)) {
+            if (ws.tokens.too_deep()) hit("depth", ctx);
             write_error(w, nullptr, errc::parse_error);
             return outcome::answered;
         }
-        json_ref const root(ws.tape_, 0);
+        json_ref const root(ws.tokens, 0);
         if (!root.is(token_kind::array)) return process(root, w, ctx, ws, make_reply);
         return batch(root, w, ctx, ws, make_reply, batcher);
     } catch (...) {
@@ -102,7 +102,7 @@ MI_DECL void dispatcher_core::end_response_with(json_writer& w, json_ref const* 
 
 MI_DECL void dispatcher_core::write_error(json_writer& w, json_ref const* id, int code, std::string_view message,
                                           std::string_view data) {
-    detail::write_error(w, code, message, data);
+    jsonrpc::begin_error(w, code, message, data);
     end_response_with(w, id);
 }
 
@@ -110,7 +110,7 @@ MI_DECL void dispatcher_core::write_error(json_writer& w, json_ref const* id, er
     write_error(w, id, static_cast<int>(code), message_of(code), data);
 }
 
-MI_DECL outcome dispatcher_core::batch(json_ref requests, json_writer& w, context const& ctx, workspace& ws,
+MI_DECL outcome dispatcher_core::batch(json_ref requests, json_writer& w, context const& ctx, workspace_memory& ws,
                                        reply_maker make_reply, async_batcher const* batcher) const {
     if (requests.size() == 0) {
         write_error(w, nullptr, errc::invalid_request);
@@ -160,7 +160,7 @@ MI_DECL envelope read_envelope(json_ref request) noexcept {
     return e;
 }
 
-MI_DECL outcome dispatcher_core::process(json_ref request, json_writer& w, context const& ctx, workspace& ws,
+MI_DECL outcome dispatcher_core::process(json_ref request, json_writer& w, context const& ctx, workspace_memory& ws,
                                          reply_maker make_reply) const {
     if (!request.is(token_kind::object)) {
         write_error(w, nullptr, errc::invalid_request);
@@ -192,7 +192,7 @@ MI_DECL outcome dispatcher_core::process(json_ref request, json_writer& w, conte
 
 MI_DECL outcome dispatcher_core::dispatch(std::string_view method, json_ref const* params,
                                           call_clock::time_point started, json_ref const* id, bool notification,
-                                          json_writer& w, context const& ctx, workspace& ws,
+                                          json_writer& w, context const& ctx, workspace_memory& ws,
                                           reply_maker make_reply) const {
     auto const found = resolve_(method);
     if (found.command == no_command) {
@@ -200,7 +200,7 @@ MI_DECL outcome dispatcher_core::dispatch(std::string_view method, json_ref cons
             write_error(w, id, errc::method_not_found);
             return outcome::answered;
         }
-        auto& data = ws.scratch_;
+        auto& data = ws.scratch;
         data.assign("supported names: ");
         for (std::size_t i = 0; i < found.ambiguous_count; ++i) {
             if (i) data.append(", ");
@@ -231,7 +231,7 @@ MI_DECL outcome dispatcher_core::dispatch(std::string_view method, json_ref cons
         return outcome::answered;
     }
     if (auto const needs = command.recipes[chosen.recipe].needs; needs > ctx.granted) {
-        auto& data = ws.scratch_;
+        auto& data = ws.scratch;
         data.assign(command.canonical).append(" called so needs the '").append(name_of(needs));
         data.append("' permission; this caller has '").append(name_of(ctx.granted)).append("'");
         write_error(w, id, errc::permission_denied, data);

@@ -4,9 +4,8 @@
 
 #include <mi/async.hpp>
 #include <mi/context.hpp>
-#include <mi/detail/bind.hpp>
-#include <mi/detail/json_writer.hpp>
-#include <mi/detail/signature.hpp>
+#include <mi/detail/declaration/signature.hpp>
+#include <mi/detail/json/types.hpp>
 #include <mi/error.hpp>
 #include <mi/fixed_string.hpp>
 
