@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // The FIFO server and a UDP server on one io_context, sharing one dispatcher; each called once.
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 #include <mi/mi.hpp>
 #include <mi/transport/datagram.hpp>
 #include <mi/transport/fifo.hpp>

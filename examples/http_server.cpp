@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // A dispatcher behind the HTTP server (JSON-RPC on POST /mi), called once through the blocking client.
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 #include <mi/mi.hpp>
 #include <mi/transport/http.hpp>
 #include <mi/transport/thread.hpp>

@@ -11,7 +11,7 @@
 
 #include "support.hpp"
 
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 #include <mi/mi.hpp>
 
 #include <chrono>

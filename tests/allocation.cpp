@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// A warm dispatch allocates nothing: the workloads W1-W5 of shared/bench/workloads.md, exactly as the benchmarks
+// A warm dispatch allocates nothing: the workloads W1-W5 of benchmarks/README.md, exactly as the benchmarks
 // time them (benchmarks/workloads.hpp), with the caller reusing its workspace and response buffer, counted by
 // replacing the global operator new.
 #include <mi/dispatcher.hpp>

@@ -9,7 +9,7 @@
 #define BOOST_TEST_MODULE transport_async_dispatcher
 #include <boost/test/unit_test.hpp>
 
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 #include <mi/mi.hpp>
 #include <mi/transport/datagram.hpp>
 #include <mi/transport/fifo.hpp>

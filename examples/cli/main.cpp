@@ -8,7 +8,7 @@
 #include "output.hpp"
 #include "settings.hpp"
 
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 
 #include <cstdio>
 #include <cstdlib>

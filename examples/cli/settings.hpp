@@ -7,7 +7,7 @@
 
 #include "output.hpp"
 
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -93,13 +93,13 @@ template <class Form>
 struct recipe_description {
     static constexpr auto params = []<class... P>(boost::mp11::mp_list<P...>) {
         return std::array<param_info, sizeof...(P)>{
-            param_info{P::name, P::required, &param_schema_of<std::remove_cvref_t<typename P::type>>}...};
+            param_info{P::name, P::required, &param_json_schema_of<std::remove_cvref_t<typename P::type>>}...};
     }(typename Form::params{});
     static boost::json::value result_schema() {
-        using answered_type = typename answered<typename Form::result>::type;
-        if constexpr (std::is_void_v<answered_type>)
+        using result_type = result_value_t<typename Form::result>;
+        if constexpr (std::is_void_v<result_type>)
             return boost::json::object{{"type", "string"}, {"const", "OK"}};
-        else return schema_of<std::remove_cvref_t<answered_type>>();
+        else return json_schema_of<std::remove_cvref_t<result_type>>();
     }
 };
 

@@ -8,7 +8,7 @@
 // checked: valid JSON, the JSON-RPC 2.0 response shape, the request's id echoed, the same bytes whatever the
 // workspace, and the same bytes from the asynchronous path when no asynchronous command ran.
 #include <mi/dispatcher.hpp>
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 #include <mi/mi.hpp>
 
 #include "../described_types.hpp"

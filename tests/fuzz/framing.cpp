@@ -13,7 +13,7 @@
 // - invalid: no bytes appended make it anything else; a prefix of a text that is complete or incomplete is
 //   never invalid (a request split over two reads must wait for its end, not be refused).
 // A check's failure aborts with its text on stderr.
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 
 #include <mi/detail/json/tape.hpp>
 

@@ -11,7 +11,7 @@
 // <methodResponse>.
 #include <mi/transport/detail/xmlrpc_codec.hpp>
 
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 #include <mi/mi.hpp>
 
 #include <boost/describe/enum.hpp>

@@ -7,7 +7,7 @@
 
 #include <mi/answer.hpp>
 #include <mi/context.hpp>
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 #include <mi/transport/address.hpp>
 #include <mi/transport/async_dispatcher.hpp>
 #include <mi/transport/detail/admission.hpp>

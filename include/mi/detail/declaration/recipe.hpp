@@ -85,19 +85,21 @@ inline constexpr bool is_result = false;
 template <class T>
 inline constexpr bool is_result<boost::system::result<T, error>> = true;
 
-// The value a handler's return type answers with: void for "OK".
+// The result a handler's return type carries: void for "OK".
 template <class R>
-struct answered {
+struct result_value {
     using type = R;
 };
 template <class T>
-struct answered<async_result<T>> {
+struct result_value<async_result<T>> {
     using type = T;
 };
 template <class T>
-struct answered<boost::system::result<T, error>> {
+struct result_value<boost::system::result<T, error>> {
     using type = T;
 };
+template <class R>
+using result_value_t = typename result_value<R>::type;
 
 /** One JSON parameter of a recipe. `Name` is a type with a static `name`. */
 template <class T, class Name>
@@ -248,8 +250,8 @@ struct recipe_form {
                   "mi: a parameter type cannot be bound from JSON; use an integer, floating point, bool, "
                   "std::string, std::string_view, std::optional, std::vector, a map keyed by std::string, a "
                   "type described with BOOST_DESCRIBE_STRUCT/ENUM, or a boost::json value/object/array");
-    static_assert(std::is_void_v<typename answered<result>::type> ||
-                      is_writable<std::remove_cvref_t<typename answered<result>::type>>,
+    static_assert(std::is_void_v<result_value_t<result>> ||
+                      is_writable<std::remove_cvref_t<result_value_t<result>>>,
                   "mi: a handler's result type cannot be written as JSON; return void, a number, a string, a "
                   "container, a type described with BOOST_DESCRIBE_STRUCT/ENUM, a boost::json value, or "
                   "mi::result<T> / mi::async_result<T> of one of those");

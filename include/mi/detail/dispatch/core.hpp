@@ -275,15 +275,9 @@ private:
     MI_DECL void audit_later(async_reply const& reply, call_input const& in) const noexcept;
     MI_DECL static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault, std::string_view name);
 
-    // Binds, calls and answers. Instantiated once per parameter types and result type, not per recipe:
-    // commands of the same shape share it, which keeps a set of many commands cheap to compile. Never inlined
-    // into the per-recipe runners, or each would get its own copy again (a third of a 100-command TU's time).
-    template <class Values, class Result, bool TakesReply>
-    [[gnu::noinline]] outcome run_shape(std::span<param_info const> params, Result (*call)(call_env const&, Values&),
-                                        call_input& in) const {
-        auto& w = in.w;
-        auto const* id = in.id;
-        Values values{};
+    // Binds each parameter from the request, positionally or by name; false once one fails, its fault answered.
+    template <class Values>
+    static bool bind_values(std::span<param_info const> params, call_input const& in, Values& values) {
         bind_fault fault = bind_fault::none;
         std::string_view fault_name;
         boost::mp11::mp_for_each<boost::mp11::mp_iota_c<std::tuple_size_v<Values>>>([&](auto P) {
@@ -294,10 +288,20 @@ private:
             fault = detail::bind(*source, std::get<P>(values));
             if (fault != bind_fault::none) fault_name = params[P].name;
         });
-        if (fault != bind_fault::none) {
-            write_bind_fault(w, id, fault, fault_name);
-            return outcome::answered;
-        }
+        if (fault != bind_fault::none) write_bind_fault(in.w, in.id, fault, fault_name);
+        return fault == bind_fault::none;
+    }
+
+    // Binds, calls and answers. Instantiated once per parameter types and result type, not per recipe:
+    // commands of the same shape share it, which keeps a set of many commands cheap to compile. Never inlined
+    // into the per-recipe runners, or each would get its own copy again (a third of a 100-command TU's time).
+    template <class Values, class Result, bool TakesReply>
+    [[gnu::noinline]] outcome run_shape(std::span<param_info const> params, Result (*call)(call_env const&, Values&),
+                                        call_input& in) const {
+        auto& w = in.w;
+        auto const* id = in.id;
+        Values values{};
+        if (!bind_values(params, in, values)) return outcome::answered;
 
         async_reply reply;
         if constexpr (TakesReply) {
@@ -323,7 +327,7 @@ private:
                     }
                 }
                 if (!answer_now()) return outcome::deferred;
-                write_answer(w, id, returned);
+                write_returned(w, id, returned);
                 return outcome::answered;
             }
         } catch (mi::error const& e) {
@@ -343,7 +347,7 @@ private:
     }
 
     template <class Answer>
-    static void write_answer(json_writer& w, json_ref const* id, Answer const& answer) {
+    static void write_returned(json_writer& w, json_ref const* id, Answer const& answer) {
         if constexpr (is_result<Answer> || is_async_result<Answer>) {
             if (!answer.has_value()) {
                 auto const& e = answer.error();

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // scan_json: where one JSON text ends, whether more bytes could complete it, or whether it is not JSON.
-#include <mi/framing.hpp>
+#include <mi/transport/framing.hpp>
 
-#define BOOST_TEST_MODULE framing
+#define BOOST_TEST_MODULE transport_framing
 #include <boost/test/unit_test.hpp>
 
 #include <string>

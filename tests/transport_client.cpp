@@ -1,12 +1,12 @@
 // Copyright (c) 2026 the mi authors. Distributed under the Boost Software License, Version 1.0.
 // SPDX-License-Identifier: BSL-1.0
 //
-// The blocking client of <mi/client.hpp> against mi's own servers, started by each test on 127.0.0.1 (port 0)
+// The blocking client of <mi/transport/client.hpp> against mi's own servers, started by each test on 127.0.0.1 (port 0)
 // or in a directory of its own: HTTP, FIFO, UDP and UNIX datagrams; results, errors thrown as mi::error, and
 // transport failures thrown as mi::client::failure. A fake UDP peer gives the replies no mi server sends.
-#include <mi/client.hpp>
+#include <mi/transport/client.hpp>
 
-#define BOOST_TEST_MODULE client
+#define BOOST_TEST_MODULE transport_client
 #include <boost/test/unit_test.hpp>
 
 #include <mi/mi.hpp>
