@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 #
-# W5 build figures (workloads.md): compile time at -O2 and stripped binary size of the W5 translation unit,
+# W5 build figures (benchmarks/README.md): compile time at -O2 and stripped binary size of the W5 translation unit,
 # 100 commands m0..m99, via mi, via the hand-written registry, and with no framework; plus each at 10 and 50
 # commands, for the cost of one more command. mi is measured twice: header-only, and with MI_SEPARATE_COMPILATION,
 # its command-independent code built once into libmi_separate.so, as the registry's JSON code is in

@@ -6,7 +6,7 @@
 //   F         the floor: boost::json::parse of the request + boost::json::serialize of the expected response;
 //   mi        mi::dispatcher::call with a reused mi::workspace and response string;
 //   registry  the hand-written std::unordered_map<std::string, std::function> baseline (registry_baseline.hpp).
-// Every response is checked against the exact bytes of workloads.md before anything is timed; a mismatch is a
+// Every response is checked against the exact bytes of the workloads (benchmarks/README.md) before anything is timed; a mismatch is a
 // failure (exit status 1). Usage: mi_bench_inprocess [--iterations N] [--repetitions N] [--markdown]
 #include "registry_baseline.hpp"
 #include "workloads.hpp"
@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
     char const* const format = o.markdown ? "| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n"
                                           : "%-8s %8.0f %8.0f %6.2f %12.0f %11.2f\n";
     std::printf("ns per request, best of %d interleaved repetitions of %ld requests; responses verified "
-                "against workloads.md\n\n",
+                "against the workloads (benchmarks/README.md)\n\n",
                 o.repetitions, o.iterations);
     if (o.markdown)
         std::printf("| workload | F ns | mi ns | mi/F | registry ns | registry/F |\n"

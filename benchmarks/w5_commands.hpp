@@ -37,6 +37,6 @@
 #error "MI_COMMANDS must be 10, 50 or 100"
 #endif
 
-// W5's request and response (workloads.md); with fewer than 100 commands, a method that exists.
+// W5's request and response (benchmarks/README.md); with fewer than 100 commands, a method that exists.
 #define MI_BENCH_W5_REQUEST R"({"jsonrpc":"2.0","method":")" MI_BENCH_W5_METHOD R"(","params":{"a":1,"b":2},"id":1})"
 #define MI_BENCH_W5_RESPONSE R"({"jsonrpc":"2.0","result":3,"id":1})"

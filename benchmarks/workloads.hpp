@@ -52,7 +52,7 @@ inline constexpr auto small_set = mi::command_set(
 inline constexpr auto w5_set = mi::command_set(MI_BENCH_COMMANDS_100(MI_BENCH_MI_COMMAND) mi::service_info{"w5", "1.0.0"});
 #undef MI_BENCH_MI_COMMAND
 
-// --- the workloads (workloads.md, byte for byte) ---------------------------------------------------------------
+// --- the workloads (benchmarks/README.md, byte for byte) ---------------------------------------------------------------
 struct workload {
     char const* id;
     std::string_view request;

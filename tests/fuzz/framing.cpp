@@ -7,7 +7,7 @@
 // - complete: the first `length` bytes are one JSON text that boost::json::parse takes and scan_json finds
 //   complete again, with the same length; what follows them is not whitespace (that goes with the text) and
 //   cannot change the answer;
-// - complete exactly when the dispatcher's tape (detail/tape.hpp) reads the bytes, and then the tape holds what
+// - complete exactly when the dispatcher's tape (detail/json/tape.hpp) reads the bytes, and then the tape holds what
 //   boost::json::parse builds (duplicate keys aside: the tape keeps them all, json_ref::find and to_value() take
 //   the first, the DOM keeps the last);
 // - invalid: no bytes appended make it anything else; a prefix of a text that is complete or incomplete is
@@ -16,6 +16,7 @@
 #include <mi/transport/framing.hpp>
 
 #include <mi/detail/json/tape.hpp>
+#include <mi/detail/json/tape.ipp> // the tape itself is under test: its code, which a dispatcher would bring
 
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
