@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(an_error_response_leaves_out_empty_data_and_escapes_its_tex
 BOOST_AUTO_TEST_CASE(the_writer_tells_the_audit_which_error_it_wrote) {
     std::string text;
     boost::json::serializer serializer;
-    mi::detail::json_writer w(text, serializer);
+    mi::detail::response_writer w(text, serializer);
     mi::jsonrpc::begin_error(w, mi::error(mi::errc::permission_denied, "x"));
     BOOST_TEST(w.error_code == -32003);
 }

@@ -35,7 +35,7 @@ struct page_under_test {
 
     // What a browser gets for one request: the page's own answer, or the one it renders from the dispatcher's.
     mi::http::reply ask(std::string_view target, http::verb method = http::verb::get, std::string_view body = {}) {
-        mi::http::request_view const r{method, target, "application/x-www-form-urlencoded", body};
+        mi::http::request_view const r{method, target, "application/x-www-form-urlencoded", body, {}};
         std::string scratch;
         auto routed = page.route(r, scratch);
         if (routed.call.empty()) return std::move(routed.now);
@@ -153,7 +153,7 @@ BOOST_FIXTURE_TEST_CASE(errors_as_spec_6_4_with_readable_pages, page_under_test)
     BOOST_TEST(has(bad.body, R"(<input type="text" id="arg" name="arg" value="[1,">)")); // to fix and run again
     BOOST_TEST(has(bad.body, R"(<h2 id="command">tools:add</h2>)"));
     BOOST_TEST(last_call.empty()); // nothing ran
-    mi::http::request_view const r{http::verb::get, "/mi/tools/tools:echo?arg=[1]", "", ""};
+    mi::http::request_view const r{http::verb::get, "/mi/tools/tools:echo?arg=[1]", "", "", {}};
     auto const failed = page.render(r, mi::answer_kind::failed, {});
     BOOST_TEST(failed.status == http::status::internal_server_error);
     BOOST_TEST(has(failed.body, "did not answer in time"));

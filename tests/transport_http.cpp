@@ -348,7 +348,7 @@ BOOST_AUTO_TEST_CASE(routing_follows_spec_6_3) {
 
 BOOST_AUTO_TEST_CASE(answers_map_to_200_202_500) {
     mi::http::json_rpc const json;
-    mi::http::request_view const r{http::verb::post, "/mi", "application/json", "{}"};
+    mi::http::request_view const r{http::verb::post, "/mi", "application/json", "{}", {}};
     BOOST_TEST(json.render(r, mi::answer_kind::final, "{}").status == http::status::ok);
     BOOST_TEST(json.render(r, mi::answer_kind::final, "{}").body == "{}");
     BOOST_TEST(json.render(r, mi::answer_kind::final, "").status == http::status::accepted);

@@ -49,7 +49,7 @@ struct endpoint_under_test {
 
     // What a client gets for one request: the endpoint's own answer, or the one it renders from the dispatcher's.
     mi::http::reply ask(std::string_view body, http::verb method = http::verb::post) {
-        mi::http::request_view const r{method, "/RPC2", "text/xml", body};
+        mi::http::request_view const r{method, "/RPC2", "text/xml", body, {}};
         std::string scratch;
         auto routed = endpoint.route(r, scratch);
         if (routed.call.empty()) return std::move(routed.now);
@@ -117,7 +117,7 @@ BOOST_FIXTURE_TEST_CASE(documents_it_refuses_are_faults_without_a_call, endpoint
 
 BOOST_AUTO_TEST_CASE(an_answer_that_did_not_come_is_500) {
     mi::xmlrpc::endpoint const endpoint;
-    mi::http::request_view const r{http::verb::post, "/RPC2", "text/xml", add_call};
+    mi::http::request_view const r{http::verb::post, "/RPC2", "text/xml", add_call, {}};
     auto const failed = endpoint.render(r, mi::answer_kind::failed, {});
     BOOST_TEST(failed.status == http::status::internal_server_error);
     BOOST_TEST(failed.body.empty());
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(an_answer_that_did_not_come_is_500) {
 
 BOOST_AUTO_TEST_CASE(render_takes_any_json_rpc_response) {
     mi::xmlrpc::endpoint const endpoint;
-    mi::http::request_view const r{http::verb::post, "/RPC2", "text/xml", add_call};
+    mi::http::request_view const r{http::verb::post, "/RPC2", "text/xml", add_call, {}};
     BOOST_TEST(endpoint.render(r, mi::answer_kind::final, R"({"jsonrpc":"2.0","result":"OK","id":1})").body ==
                success("<value><string>OK</string></value>"));
     BOOST_TEST(endpoint.render(r, mi::answer_kind::final, "not json").body ==

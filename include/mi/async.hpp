@@ -46,7 +46,7 @@ public:
         try {
             std::string text;
             boost::json::serializer serializer;
-            json_writer w(text, serializer);
+            response_writer w(text, serializer);
             write_response(w);
             jsonrpc::end_response(w, id_json_);
             if (finished_) end({text, kind, w.error_code});
@@ -152,7 +152,7 @@ private:
         static_assert(detail::is_writable<T> || std::same_as<T, error>,
                       "mi: async_reply can only send a value that can be written as JSON, or an mi::error");
         if (!state_) return;
-        state_->send(kind, [&](detail::json_writer& w) {
+        state_->send(kind, [&](detail::response_writer& w) {
             if constexpr (std::same_as<T, error>) jsonrpc::begin_error(w, value);
             else {
                 jsonrpc::begin_result(w);

@@ -92,7 +92,7 @@ public:
     bool call(std::string_view request, std::string& response, context const& ctx, workspace& ws) const noexcept {
         response.clear();
         auto no_handle = [](detail::json_ref const*, bool) { return async_reply(); };
-        detail::json_writer w(response, ws.memory_.serializer);
+        detail::response_writer w(response, ws.memory_.serializer);
         return core_.handle(request, w, ctx, ws.memory_, detail::reply_maker(no_handle)) == detail::outcome::answered;
     }
 
@@ -117,7 +117,7 @@ public:
             return async_reply(
                 std::make_shared<detail::async_state_for<OnAnswer>>(on_answer, core_type::id_text(id), notification));
         };
-        detail::json_writer w(out, ws.memory_.serializer);
+        detail::response_writer w(out, ws.memory_.serializer);
         auto const batcher = core_type::batcher_for(on_answer);
         auto const result = core_.handle(request, w, ctx, ws.memory_, detail::reply_maker(make_reply), &batcher);
         if (result == detail::outcome::answered) core_type::deliver(on_answer, {out, answer_kind::final, w.error_code});

@@ -15,6 +15,18 @@
 #include <string>
 #include <string_view>
 
+namespace mi::detail {
+
+// A JSON writer that remembers the code of the last error response it wrote, 0 if none: what mi::answer::code
+// and a call's audit record report.
+class response_writer : public json_writer {
+public:
+    using json_writer::json_writer;
+    int error_code = 0;
+};
+
+} // namespace mi::detail
+
 namespace mi::jsonrpc {
 
 // --- writing ----------------------------------------------------------------------------------------------
@@ -25,7 +37,7 @@ inline void begin_result(detail::json_writer& w) { w.raw(R"({"jsonrpc":"2.0","re
 
 /** Starts an error response: `{"jsonrpc":"2.0","error":{"code":..,"message":..,"data":..}`, `data` left out when
     empty; `end_response` follows. */
-inline void begin_error(detail::json_writer& w, int code, std::string_view message, std::string_view data) {
+inline void begin_error(detail::response_writer& w, int code, std::string_view message, std::string_view data) {
     w.error_code = code;
     w.raw(R"({"jsonrpc":"2.0","error":{"code":)");
     w.integer(code);
@@ -37,7 +49,7 @@ inline void begin_error(detail::json_writer& w, int code, std::string_view messa
     }
     w.raw('}');
 }
-inline void begin_error(detail::json_writer& w, error const& e) { begin_error(w, e.code, e.message, e.data); }
+inline void begin_error(detail::response_writer& w, error const& e) { begin_error(w, e.code, e.message, e.data); }
 
 /** Ends a response with its id, `id_json` being the id's JSON text (`null` when it is not known). */
 inline void end_response(detail::json_writer& w, std::string_view id_json) {
@@ -50,7 +62,7 @@ inline void end_response(detail::json_writer& w, std::string_view id_json) {
 inline std::string error_response(error const& e, std::string_view id_json = "null") {
     std::string text;
     boost::json::serializer serializer;
-    detail::json_writer w(text, serializer);
+    detail::response_writer w(text, serializer);
     begin_error(w, e);
     end_response(w, id_json);
     return text;

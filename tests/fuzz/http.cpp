@@ -308,7 +308,7 @@ void serve_raw(std::string_view bytes, bool modular_set, std::string_view input)
     if (ec || !parser.is_done()) return; // the session answers 400/413/431 or closes: nothing reaches an endpoint
     auto const& message = parser.get();
     check_gate(message[http::field::authorization], input);
-    mi::http::request_view const r{message.method(), message.target(), message[http::field::content_type], message.body()};
+    mi::http::request_view const r{message.method(), message.target(), message[http::field::content_type], message.body(), {}};
     if (modular_set) serve(modular, module_routes, r, input);
     else serve(flat, flat_routes, r, input);
 }
@@ -321,7 +321,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return 0;
     }
     std::string_view rest = input.substr(1);
-    mi::http::request_view r{verb_of(input[0]), {}, {}, {}};
+    mi::http::request_view r{verb_of(input[0]), {}, {}, {}, {}};
     r.target = line(rest);
     r.content_type = line(rest);
     check_gate(line(rest), input);

@@ -11,6 +11,7 @@
 #include <mi/introspection.hpp>
 #include <mi/jsonrpc.hpp>
 #include <mi/transport/http.hpp>
+#include <mi/transport/detail/html/submission.hpp>
 #include <mi/transport/detail/html/text.hpp>
 
 #include <boost/json/array.hpp>
@@ -64,18 +65,18 @@ public:
         auto const where = locate(r.target);
         if (!where) return {{}, problem("Unable to parse URL!", "There is no such module or command here.")};
         if (!where->command) return {{}, page_for(*where)};
-        auto const sent = read(*where->command, r);
+        auto const sent = detail::read_submission(*where->command, r);
         switch (sent.what) {
-        case submission::show: return {{}, page_for(*where)};
-        case submission::bad_arg:
+        case detail::submission::show: return {{}, page_for(*where)};
+        case detail::submission::bad_arg:
             return {{}, page_for(*where, &sent, nullptr, status::internal_server_error,
                                  notice{"Internal server error!", "The arg field is not JSON; it holds the params "
                                                                   "as an array or an object."})};
-        case submission::incomplete:
+        case detail::submission::incomplete:
             return {{}, page_for(*where, &sent, nullptr, status::bad_request,
                                  notice{"Missing parameter", "This form needs '" + sent.missing +
                                                                  "'; fill it in, or use the form without it."})};
-        case submission::run: break;
+        case detail::submission::run: break;
         }
         boost::json::object request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", where->command->canonical}};
         if (!sent.params.is_null()) request["params"] = sent.params;
@@ -87,7 +88,7 @@ public:
         using mi::http::beast_http::status;
         auto const where = locate(r.target);
         if (!where || !where->command) return problem("Internal server error!", "There is no such command here.");
-        auto const sent = read(*where->command, r);
+        auto const sent = detail::read_submission(*where->command, r);
         if (kind == answer_kind::failed)
             return page_for(*where, &sent, nullptr, status::internal_server_error,
                             notice{"Internal server error!", "The command did not answer in time, or failed."});
@@ -103,16 +104,6 @@ private:
     struct location {
         std::string module;                     // empty: the index
         command_info const* command = nullptr;  // null: the index or a module's page
-    };
-
-    // What a request to a command's page asks for, read once for running and again for showing.
-    struct submission {
-        enum kind { show, run, bad_arg, incomplete } what = show;
-        boost::json::value params;                               // run: the params, null for none
-        std::optional<std::size_t> recipe;                       // the recipe whose form was sent
-        std::vector<std::pair<std::string, std::string>> typed;  // that form's fields, as typed
-        std::string arg;                                         // the arg field, as typed
-        std::string missing;                                     // incomplete: the required parameter left empty
     };
 
     struct notice {
@@ -147,54 +138,6 @@ private:
         at.command = schema_->find(command);
         if (!at.command || module_of(*at.command) != at.module) return std::nullopt;
         return at;
-    }
-
-    // A non-empty `arg` is the params as JSON (OpenSIPS's field); an empty one runs without params. A recipe's
-    // form (`recipe=N`) sends one field per parameter of that recipe: a string parameter takes the text as
-    // typed, any other the text read as JSON when it parses and as a string otherwise; a required one left
-    // empty stops the run, so that the form never falls through to another recipe.
-    static submission read(command_info const& command, mi::http::request_view const& r) {
-        auto const q = r.target.find('?');
-        auto fields = detail::form_fields(q == std::string_view::npos ? std::string_view() : r.target.substr(q + 1));
-        if (r.method == mi::http::beast_http::verb::post)
-            for (auto& f : detail::form_fields(r.body)) fields.push_back(std::move(f));
-        submission s;
-        if (auto arg = detail::field(fields, "arg")) {
-            s.arg = std::move(*arg);
-            s.what = submission::run;
-            if (s.arg.empty()) return s;
-            boost::system::error_code ec;
-            s.params = boost::json::parse(s.arg, ec);
-            if (ec) s.what = submission::bad_arg;
-            return s;
-        }
-        auto const recipe = detail::field(fields, "recipe");
-        char* end = nullptr;
-        std::size_t const n = recipe ? std::strtoul(recipe->c_str(), &end, 10) : 0;
-        if (!recipe || recipe->empty() || *end != '\0' || n >= command.recipes.size()) return s;
-        s.recipe = n;
-        s.what = submission::run;
-        boost::json::object named;
-        for (auto const& p : command.recipes[n].params) {
-            auto text = detail::field(fields, "param." + std::string(p.name)).value_or(std::string());
-            if (text.empty()) {
-                if (p.required && s.missing.empty()) s.what = submission::incomplete, s.missing = p.name;
-                continue;
-            }
-            boost::system::error_code ec;
-            auto parsed = takes_string(p) ? boost::json::value() : boost::json::parse(text, ec);
-            named[p.name] = takes_string(p) || ec ? boost::json::value(text) : std::move(parsed);
-            s.typed.emplace_back(p.name, std::move(text));
-        }
-        if (!named.empty()) s.params = std::move(named);
-        return s;
-    }
-
-    static bool takes_string(param_info const& p) {
-        if (!p.schema) return false;
-        auto const schema = p.schema();
-        auto const* type = schema.is_object() ? schema.get_object().if_contains("type") : nullptr;
-        return type && type->is_string() && type->get_string() == "string";
     }
 
     std::string url(std::string_view module = {}, std::string_view command = {}) const {
@@ -250,7 +193,7 @@ private:
     }
 
     // The form that was sent gets back what was typed in it; the raw form shows the params that were sent.
-    std::string forms(command_info const& c, submission const* sent) const {
+    std::string forms(command_info const& c, detail::submission const* sent) const {
         std::string const action = detail::escaped(url(module_of(c), c.canonical));
         std::string const method = post_forms_ ? "post" : "get";
         std::string out;
@@ -316,7 +259,7 @@ private:
         return out + "</pre></section>";
     }
 
-    mi::http::reply page_for(location const& at, submission const* sent = nullptr, boost::json::object const* answer = nullptr,
+    mi::http::reply page_for(location const& at, detail::submission const* sent = nullptr, boost::json::object const* answer = nullptr,
                              mi::http::beast_http::status status = mi::http::beast_http::status::ok,
                              std::optional<notice> const& warning = {}) const {
         if (!at.command) {

@@ -108,7 +108,7 @@ struct call_input {
     json_ref const* named;
     json_ref const* id;
     bool notification;
-    json_writer& w;
+    response_writer& w;
     context const& ctx;
     reply_maker make_reply;
 };
@@ -174,25 +174,25 @@ public:
     }
 
     // The id echoed as it came: a string, a number as the bytes the client sent, or null.
-    MI_DECL static void write_id(json_writer& w, json_ref const* id);
+    MI_DECL static void write_id(response_writer& w, json_ref const* id);
     MI_DECL static std::string id_text(json_ref const* id);
 
     // Parses, then answers one request or a batch into `w`. A synchronous caller gives no batcher.
-    MI_DECL outcome handle(std::string_view request, json_writer& w, context const& ctx, workspace_memory& ws,
+    MI_DECL outcome handle(std::string_view request, response_writer& w, context const& ctx, workspace_memory& ws,
                            reply_maker make_reply, async_batcher const* batcher = nullptr) const noexcept;
 
 private:
     template <class Recipe, class Objects>
     friend outcome run_recipe(dispatcher_core const&, call_input&);
 
-    MI_DECL static void end_response_with(json_writer& w, json_ref const* id);
-    MI_DECL static void write_error(json_writer& w, json_ref const* id, int code, std::string_view message,
+    MI_DECL static void end_response_with(response_writer& w, json_ref const* id);
+    MI_DECL static void write_error(response_writer& w, json_ref const* id, int code, std::string_view message,
                                     std::string_view data = {});
-    MI_DECL static void write_error(json_writer& w, json_ref const* id, errc code, std::string_view data = {});
+    MI_DECL static void write_error(response_writer& w, json_ref const* id, errc code, std::string_view data = {});
 
     // JSON-RPC 2.0 batches (spec 1.6 says OpenSIPS has none; we do): each element answered in order,
     // notifications leave no element, and a batch of them leaves no response.
-    MI_DECL outcome batch(json_ref requests, json_writer& w, context const& ctx, workspace_memory& ws,
+    MI_DECL outcome batch(json_ref requests, response_writer& w, context const& ctx, workspace_memory& ws,
                           reply_maker make_reply, async_batcher const* batcher) const;
 
     template <class OnAnswer>
@@ -236,7 +236,7 @@ private:
                 std::string text(a.text);
                 if (a.kind == answer_kind::failed) {
                     boost::json::serializer serializer;
-                    json_writer w(text, serializer);
+                    response_writer w(text, serializer);
                     jsonrpc::begin_error(w, static_cast<int>(errc::internal_error), message_of(errc::internal_error), {});
                     jsonrpc::end_response(w, id_json);
                 }
@@ -246,7 +246,7 @@ private:
         };
         requests.each_item([&](json_ref request) {
             std::string text;
-            json_writer w(text, ws.serializer);
+            response_writer w(text, ws.serializer);
             deferred_state = false;
             auto const result = process(request, w, ctx, ws, reply_maker(make_reply));
             if (result != outcome::deferred) {
@@ -261,10 +261,10 @@ private:
         return outcome::deferred;
     }
 
-    MI_DECL outcome process(json_ref request, json_writer& w, context const& ctx, workspace_memory& ws,
+    MI_DECL outcome process(json_ref request, response_writer& w, context const& ctx, workspace_memory& ws,
                             reply_maker make_reply) const;
     MI_DECL outcome dispatch(std::string_view method, json_ref const* params, call_clock::time_point started,
-                             json_ref const* id, bool notification, json_writer& w, context const& ctx,
+                             json_ref const* id, bool notification, response_writer& w, context const& ctx,
                              workspace_memory& ws, reply_maker make_reply) const;
 
     MI_DECL void hit(std::string_view limit, context const& ctx) const noexcept;
@@ -273,7 +273,7 @@ private:
     // A deferred call is audited when its final answer is made, long after the request's bytes are gone:
     // what the record shows is copied now.
     MI_DECL void audit_later(async_reply const& reply, call_input const& in) const noexcept;
-    MI_DECL static void write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault, std::string_view name);
+    MI_DECL static void write_bind_fault(response_writer& w, json_ref const* id, bind_fault fault, std::string_view name);
 
     // Binds each parameter from the request, positionally or by name; false once one fails, its fault answered.
     template <class Values>
@@ -347,7 +347,7 @@ private:
     }
 
     template <class Answer>
-    static void write_returned(json_writer& w, json_ref const* id, Answer const& answer) {
+    static void write_returned(response_writer& w, json_ref const* id, Answer const& answer) {
         if constexpr (is_result<Answer> || is_async_result<Answer>) {
             if (!answer.has_value()) {
                 auto const& e = answer.error();

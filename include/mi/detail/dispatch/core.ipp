@@ -58,7 +58,7 @@ MI_DECL dispatcher_core::dispatcher_core(set_view set, mi::limits bounds, mi::ob
       ambiguous_(set.ambiguous), runners_(set.runners), first_runner_(set.first_runner),
       intro_(set.commands, set.modules, set.info.title, set.info.version, set.resolve) {}
 
-MI_DECL void dispatcher_core::write_id(json_writer& w, json_ref const* id) {
+MI_DECL void dispatcher_core::write_id(response_writer& w, json_ref const* id) {
     if (!id) return w.raw("null");
     if (id->is(token_kind::string)) return w.string(id->string());
     if (id->is_number()) return w.raw(id->number_text()); // the client's own bytes: `1.7` stays `1.7`
@@ -68,12 +68,12 @@ MI_DECL void dispatcher_core::write_id(json_writer& w, json_ref const* id) {
 MI_DECL std::string dispatcher_core::id_text(json_ref const* id) {
     std::string text;
     boost::json::serializer serializer;
-    json_writer w(text, serializer);
+    response_writer w(text, serializer);
     write_id(w, id);
     return text;
 }
 
-MI_DECL outcome dispatcher_core::handle(std::string_view request, json_writer& w, context const& ctx, workspace_memory& ws,
+MI_DECL outcome dispatcher_core::handle(std::string_view request, response_writer& w, context const& ctx, workspace_memory& ws,
                                         reply_maker make_reply, async_batcher const* batcher) const noexcept {
     workspace_use const busy(ws.in_use);
     auto& out = w.out();
@@ -94,23 +94,23 @@ MI_DECL outcome dispatcher_core::handle(std::string_view request, json_writer& w
     }
 }
 
-MI_DECL void dispatcher_core::end_response_with(json_writer& w, json_ref const* id) {
+MI_DECL void dispatcher_core::end_response_with(response_writer& w, json_ref const* id) {
     w.raw(R"(,"id":)");
     write_id(w, id);
     w.raw('}');
 }
 
-MI_DECL void dispatcher_core::write_error(json_writer& w, json_ref const* id, int code, std::string_view message,
+MI_DECL void dispatcher_core::write_error(response_writer& w, json_ref const* id, int code, std::string_view message,
                                           std::string_view data) {
     jsonrpc::begin_error(w, code, message, data);
     end_response_with(w, id);
 }
 
-MI_DECL void dispatcher_core::write_error(json_writer& w, json_ref const* id, errc code, std::string_view data) {
+MI_DECL void dispatcher_core::write_error(response_writer& w, json_ref const* id, errc code, std::string_view data) {
     write_error(w, id, static_cast<int>(code), message_of(code), data);
 }
 
-MI_DECL outcome dispatcher_core::batch(json_ref requests, json_writer& w, context const& ctx, workspace_memory& ws,
+MI_DECL outcome dispatcher_core::batch(json_ref requests, response_writer& w, context const& ctx, workspace_memory& ws,
                                        reply_maker make_reply, async_batcher const* batcher) const {
     if (requests.size() == 0) {
         write_error(w, nullptr, errc::invalid_request);
@@ -160,7 +160,7 @@ MI_DECL envelope read_envelope(json_ref request) noexcept {
     return e;
 }
 
-MI_DECL outcome dispatcher_core::process(json_ref request, json_writer& w, context const& ctx, workspace_memory& ws,
+MI_DECL outcome dispatcher_core::process(json_ref request, response_writer& w, context const& ctx, workspace_memory& ws,
                                          reply_maker make_reply) const {
     if (!request.is(token_kind::object)) {
         write_error(w, nullptr, errc::invalid_request);
@@ -192,7 +192,7 @@ MI_DECL outcome dispatcher_core::process(json_ref request, json_writer& w, conte
 
 MI_DECL outcome dispatcher_core::dispatch(std::string_view method, json_ref const* params,
                                           call_clock::time_point started, json_ref const* id, bool notification,
-                                          json_writer& w, context const& ctx, workspace_memory& ws,
+                                          response_writer& w, context const& ctx, workspace_memory& ws,
                                           reply_maker make_reply) const {
     auto const found = resolve_(method);
     if (found.command == no_command) {
@@ -277,7 +277,7 @@ MI_DECL void dispatcher_core::audit_later(async_reply const& reply, call_input c
     }
 }
 
-MI_DECL void dispatcher_core::write_bind_fault(json_writer& w, json_ref const* id, bind_fault fault,
+MI_DECL void dispatcher_core::write_bind_fault(response_writer& w, json_ref const* id, bind_fault fault,
                                                std::string_view name) {
     std::string_view prefix = fault == bind_fault::bad_type         ? "Bad type for parameter '"
                               : fault == bind_fault::bad_array_item ? "Bad type for array item in parameter '"

@@ -84,15 +84,14 @@ struct structure_family {
     }
     template <class T>
     static void write(json_writer& w, T const& value) {
-        w.raw('{');
-        bool first = true;
-        boost::mp11::mp_for_each<public_members<T>>([&](auto member) {
-            if (!std::exchange(first, false)) w.raw(',');
-            constexpr auto const& key = member_key<decltype(member)>;
-            w.raw(std::string_view(key.data(), key.size()));
-            write_json(w, value.*member.pointer);
+        w.list('{', '}', [&](auto separate) {
+            boost::mp11::mp_for_each<public_members<T>>([&](auto member) {
+                separate();
+                constexpr auto const& key = member_key<decltype(member)>;
+                w.raw(std::string_view(key.data(), key.size()));
+                write_json(w, value.*member.pointer);
+            });
         });
-        w.raw('}');
     }
     template <class T>
     static boost::json::value schema(schema_use) {
@@ -138,15 +137,14 @@ struct map_family {
     }
     template <class T>
     static void write(json_writer& w, T const& value) {
-        w.raw('{');
-        bool first = true;
-        for (auto const& [key, mapped] : value) {
-            if (!std::exchange(first, false)) w.raw(',');
-            w.string(std::string_view(key));
-            w.raw(':');
-            write_json(w, mapped);
-        }
-        w.raw('}');
+        w.list('{', '}', [&](auto separate) {
+            for (auto const& [key, mapped] : value) {
+                separate();
+                w.string(std::string_view(key));
+                w.raw(':');
+                write_json(w, mapped);
+            }
+        });
     }
     template <class T>
     static boost::json::value schema(schema_use) {
@@ -182,13 +180,12 @@ struct sequence_family {
     }
     template <class T>
     static void write(json_writer& w, T const& value) {
-        w.raw('[');
-        bool first = true;
-        for (auto const& item : value) {
-            if (!std::exchange(first, false)) w.raw(',');
-            write_json(w, item);
-        }
-        w.raw(']');
+        w.list('[', ']', [&](auto separate) {
+            for (auto const& item : value) {
+                separate();
+                write_json(w, item);
+            }
+        });
     }
     template <class T>
     static boost::json::value schema(schema_use use) {
@@ -211,14 +208,9 @@ struct tuple_family {
 
     template <class T>
     static void write(json_writer& w, T const& value) {
-        w.raw('[');
-        std::apply(
-            [&](auto const&... items) {
-                bool first = true;
-                ((std::exchange(first, false) ? void() : w.raw(','), write_json(w, items)), ...);
-            },
-            value);
-        w.raw(']');
+        w.list('[', ']', [&](auto separate) {
+            std::apply([&](auto const&... items) { ((separate(), write_json(w, items)), ...); }, value);
+        });
     }
     template <class T>
     static boost::json::value schema(schema_use) {

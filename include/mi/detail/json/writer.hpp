@@ -12,6 +12,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mi::detail {
 
@@ -23,10 +24,20 @@ public:
 
     std::string& out() noexcept { return out_; }
 
-    /** The code of the last error response written, 0 if none: what a call's audit record reports. */
-    int error_code = 0;
     void raw(std::string_view text) { out_.append(text); }
     void raw(char c) { out_.push_back(c); }
+
+    /** An array or object: `open`, then what `items(separate)` writes, where each item begins by calling
+        `separate()` (a comma before all but the first), then `close`. */
+    template <class Items>
+    void list(char open, char close, Items&& items) {
+        raw(open);
+        bool first = true;
+        items([&] {
+            if (!std::exchange(first, false)) raw(',');
+        });
+        raw(close);
+    }
 
     void string(std::string_view text) {
         // Most strings need no escape: copy those; leave escaping to the serializer.

@@ -83,6 +83,13 @@ inline request_fifo create_request_fifo(options const& o, mi::transport::detail:
     return f;
 }
 
+// Whether the path still names the request FIFO created as `id` (spec 6.1: it is re-created if removed or replaced).
+inline bool still_ours(std::string const& path, file_id id) {
+    struct stat st{};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode) && st.st_nlink == 1 &&
+           mi::transport::detail::id_of(st) == id;
+}
+
 } // namespace detail
 
 } // namespace mi::fifo

@@ -7,6 +7,7 @@
 #include <mi/transport/framing.hpp>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace mi::fifo {
@@ -62,6 +63,43 @@ inline frame next_frame(std::string_view buffer) {
     }
     return f;
 }
+
+// The bytes read from the request FIFO and not yet framed. It knows which of them came before the newest read,
+// so that a request that cannot be framed is dropped without the requests of other clients behind it.
+class request_buffer {
+public:
+    std::string_view text() const noexcept { return text_; }
+    bool empty() const noexcept { return text_.empty(); }
+    std::size_t size() const noexcept { return text_.size(); }
+
+    void append(char const* data, std::size_t n) {
+        kept_ = text_.size();
+        text_.append(data, n);
+    }
+
+    void consume(std::size_t n) {
+        text_.erase(0, n);
+        kept_ = kept_ > n ? kept_ - n : 0;
+    }
+
+    void clear() noexcept {
+        text_.clear();
+        kept_ = 0;
+    }
+
+    // A request that cannot be framed. If it began in bytes kept from an earlier read, it is that unfinished
+    // request which went wrong: drop it and read the newest bytes afresh, for they likely start another
+    // client's request. Otherwise drop everything.
+    void discard_bad_frame() {
+        if (kept_ > 0 && kept_ < text_.size()) text_.erase(0, kept_);
+        else text_.clear();
+        kept_ = 0;
+    }
+
+private:
+    std::string text_;
+    std::size_t kept_ = 0; // of text_, the bytes kept from earlier reads (an unfinished request)
+};
 
 // Spec 6.1: a name with '.', '/' or '\' could reach outside reply_dir; such a request is dropped.
 inline bool reply_name_allowed(std::string_view name, std::string_view reply_dir) {

@@ -32,6 +32,7 @@ struct request_view {
     std::string_view target; ///< path and query, as sent
     std::string_view content_type;
     std::string_view body;
+    std::string_view accept; ///< the Accept header: which format a scraper wants
 };
 
 /** A response an endpoint makes. */

@@ -8,7 +8,7 @@
 #include <mi/context.hpp>
 #include <mi/transport/address.hpp>
 #include <mi/transport/detail/final_answer.hpp>
-#include <mi/transport/detail/generation.hpp>
+#include <mi/transport/detail/moving_deadline.hpp>
 #include <mi/transport/detail/http/endpoint.hpp>
 #include <mi/transport/detail/http/gatekeeper.hpp>
 #include <mi/transport/detail/http/hub.hpp>
@@ -16,7 +16,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -56,7 +55,7 @@ class session final : public connection, public std::enable_shared_from_this<ses
 public:
     session(std::shared_ptr<Hub> h, tcp::socket socket)
         : hub_(std::move(h)), stream_(hub_->layer().wrap(std::move(socket))), executor_(lowest().get_executor()),
-          timer_(executor_), answer_(executor_) {
+          deadline_(executor_), answer_(executor_) {
         error_code ec;
         auto const peer = lowest().remote_endpoint(ec);
         if (!ec) peer_ = mi::transport::text_of(peer);
@@ -96,28 +95,8 @@ public:
 private:
     options const& settings() const noexcept { return hub_->settings(); }
 
-    // One timer serves every phase, and it is not reset per request: moving the deadline is a store, and the
-    // timer, when it fires early, waits again for what is left. Resetting a timer costs a cancelled wait, a
-    // handler and a reference count each time, four times per request.
     void arm(std::chrono::milliseconds timeout) {
-        deadline_ = std::chrono::steady_clock::now() + timeout;
-        if (!waiting_ || deadline_ < timer_.expiry()) wait_for_deadline(); // only a sooner deadline resets it
-    }
-
-    void disarm() { deadline_ = std::chrono::steady_clock::time_point::max(); }
-
-    void wait_for_deadline() {
-        waiting_ = true;
-        timer_.expires_at(deadline_); // a wait still pending completes as superseded
-        timer_.async_wait([self = this->shared_from_this(), wait = waits_.next()](error_code ec) {
-            if (!self->waits_.is_current(wait)) return;
-            self->waiting_ = false;
-            if (ec || self->phase_ == phase::closed || self->deadline_ == std::chrono::steady_clock::time_point::max())
-                return;
-            if (std::chrono::steady_clock::now() < self->deadline_) return self->wait_for_deadline();
-            self->disarm();
-            self->on_deadline();
-        });
+        deadline_.arm(timeout, [this] { return [self = this->shared_from_this()] { self->on_deadline(); }; });
     }
 
     context caller() const noexcept { return hub_->identity().caller(peer_, granted_); }
@@ -189,7 +168,7 @@ private:
     void read_body() {
         if (auto const ec = parse_buffered()) return read_failed(ec);
         if (parser_->is_done()) {
-            disarm();
+            deadline_.clear();
             return on_request();
         }
         auto on_read = [self = this->shared_from_this()](error_code ec, std::size_t) {
@@ -218,7 +197,8 @@ private:
 
     request_view view() const {
         auto const& request = parser_->get();
-        return {request.method(), request.target(), request[beast_http::field::content_type], request.body()};
+        return {request.method(), request.target(), request[beast_http::field::content_type], request.body(),
+                request[beast_http::field::accept]};
     }
 
     void on_request() {
@@ -362,10 +342,7 @@ private:
     void close() {
         if (phase_ == phase::closed) return;
         phase_ = phase::closed;
-        disarm();
-        waits_.next(); // the pending wait, cancelled here, must not keep this session alive until it would expire
-        waiting_ = false;
-        timer_.cancel();
+        deadline_.cancel(); // its pending wait must not keep this session alive until it would expire
         answer_.cancel();
         error_code ec;
         lowest().shutdown(tcp::socket::shutdown_both, ec);
@@ -375,7 +352,6 @@ private:
     std::shared_ptr<Hub> hub_;
     typename Hub::layer_type::stream_type stream_;
     tcp::socket::executor_type const executor_; // the strand; a copy, read by hub::deliver from other threads
-    boost::asio::steady_timer timer_;
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     beast_http::response<beast_http::string_body> response_;
@@ -384,9 +360,7 @@ private:
     std::size_t endpoint_ = 0;  // the endpoint that routed the request being answered
     std::array<char, 4096> discard_;
     phase phase_ = phase::idle;
-    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max(); // max: none
-    mi::transport::detail::generation waits_; // of the timer: a completion of an older wait does nothing
-    bool waiting_ = false;                    // the timer has a current wait pending
+    mi::transport::detail::moving_deadline deadline_; // of the phase the connection is in
     mi::transport::detail::final_answer_wait answer_; // for the dispatched request's final answer
     std::size_t served_ = 0;     // requests read on this connection
     permission granted_ = permission::admin; // what the request being answered may do, from its credentials
