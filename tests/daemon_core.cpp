@@ -19,8 +19,8 @@ namespace {
 
 struct fixture {
     daemon_core::state core{{"mi_daemon", "--http", "127.0.0.1:8888"}, "mi_daemon 0.1.0 (x86_64/linux)", "abc1234"};
-    mi::dispatcher<std::remove_cvref_t<decltype(daemon_core::commands)>, daemon_core::state> d{daemon_core::commands,
-                                                                                                core};
+    mi::dispatcher<std::remove_cvref_t<decltype(daemon_core::commands)>, daemon_core::state, mi::statistics> d{
+        daemon_core::commands, core, core.statistics()};
 
     std::string call(std::string_view method, std::string_view params = {}) { return answer(d, request(method, params)); }
     boost::json::value result_of(std::string_view method, std::string_view params = {}) {
@@ -91,17 +91,17 @@ BOOST_AUTO_TEST_CASE(statistics) {
     core.count_limit("header");
     core.count_denied();
     BOOST_TEST(call("get_statistics", R"({"statistics":["MI:","cache:"]})") ==
-               result(R"({"cache:entries":0,"mi:datagram_requests":0,"mi:denied":1,"mi:errors":0,"mi:fifo_requests":1,)"
-                      R"("mi:http_requests":2,"mi:inproc_requests":0,"mi:limit_batch":0,"mi:limit_body":0,)"
-                      R"("mi:limit_connections":0,"mi:limit_depth":0,"mi:limit_header":1,"mi:limit_params":0,)"
-                      R"("mi:limit_queue":0,"mi:limit_request":0,"mi:limit_requests_per_connection":0,)"
-                      R"("mi:limit_string":0,"mi:limit_timeout":0,"mi:notifications":0})"));
+               result(R"({"mi:http_requests":2,"mi:fifo_requests":1,"mi:datagram_requests":0,"mi:inproc_requests":0,)"
+                      R"("mi:errors":0,"mi:notifications":0,"mi:denied":1,"mi:limit_batch":0,"mi:limit_depth":0,)"
+                      R"("mi:limit_params":0,"mi:limit_string":0,"mi:limit_body":0,"mi:limit_header":1,)"
+                      R"("mi:limit_connections":0,"mi:limit_requests_per_connection":0,"mi:limit_timeout":0,)"
+                      R"("mi:limit_queue":0,"mi:limit_request":0,"cache:entries":0})"));
     std::size_t const statistics = 9 + std::size(daemon_core::state::limit_names);
     BOOST_TEST(result_of("get_statistics", R"([["all"]])").as_object().size() == statistics);
     BOOST_TEST(call("get_statistics", R"([["nope","none:"]])") == error(404, "Statistics Not Found"));
     BOOST_TEST(call("get_statistics", R"({"statistics":"core:"})") == invalid_params("Bad type for parameter 'statistics'"));
     BOOST_TEST(call("list_statistics", R"([["http_requests","cache:"]])") ==
-               result(R"({"cache:entries":"non-incremental","http_requests":"incremental"})"));
+               result(R"({"http_requests":"incremental","cache:entries":"non-incremental"})"));
     BOOST_TEST(result_of("list_statistics").as_object().size() == statistics);
     BOOST_TEST(call("reset_statistics", R"([["http_requests"]])") == result(R"("OK")"));
     BOOST_TEST(core.value_of("mi", "http_requests") == 0u);

@@ -178,10 +178,10 @@ BOOST_AUTO_TEST_CASE(a_set_without_modules_is_one_group) {
     mi::html::page const named(d.schema(), {.root = "/ui/", .post_forms = true, .ungrouped = "core"});
     BOOST_TEST(named.root() == "ui");
     std::string scratch;
-    auto const r = named.route({http::verb::get, "/ui/core/echo", "", ""}, scratch);
+    auto const r = named.route({http::verb::get, "/ui/core/echo", "", "", {}}, scratch);
     BOOST_TEST(r.now.status == http::status::ok);
     BOOST_TEST(has(r.now.body, R"(<form method="post" action="/ui/core/echo" id="recipe-0">)"));
-    BOOST_TEST(named.route({http::verb::get, "/ui/commands/echo", "", ""}, scratch).now.status ==
+    BOOST_TEST(named.route({http::verb::get, "/ui/commands/echo", "", "", {}}, scratch).now.status ==
                http::status::not_acceptable);
 }
 

@@ -292,7 +292,7 @@ mi::http::routing route(http::verb method, std::string_view target, std::string_
     mi::http::detail::endpoints<> const e{mi::http::json_rpc(root)};
     std::size_t chosen = 99;
     std::string scratch;
-    auto r = e.route({method, target, type, std::string_view(text).substr(0, body)}, chosen, scratch);
+    auto r = e.route({method, target, type, std::string_view(text).substr(0, body), {}}, chosen, scratch);
     if (!r.call.empty()) BOOST_TEST(chosen == 0u);
     return r;
 }
@@ -377,24 +377,24 @@ BOOST_AUTO_TEST_CASE(endpoints_share_the_port_by_root) {
                                                                      echo_endpoint{"mi/deeper"}};
     std::size_t chosen = 0;
     std::string scratch;
-    auto r = e.route({verb::get, "/RPC2/x", "", ""}, chosen, scratch);
+    auto r = e.route({verb::get, "/RPC2/x", "", "", {}}, chosen, scratch);
     BOOST_TEST(r.now.body == "RPC2 saw /RPC2/x");
-    r = e.route({verb::get, "/mi/deeper/y?z", "", ""}, chosen, scratch); // the longest root wins
+    r = e.route({verb::get, "/mi/deeper/y?z", "", "", {}}, chosen, scratch); // the longest root wins
     BOOST_TEST(r.now.body == "mi/deeper saw /mi/deeper/y?z");
-    r = e.route({verb::get, "/mi/deep", "", ""}, chosen, scratch);
+    r = e.route({verb::get, "/mi/deep", "", "", {}}, chosen, scratch);
     BOOST_TEST(r.now.status == http::status::method_not_allowed); // JSON-RPC's
-    r = e.route({verb::post, "/RPC2", "", "call"}, chosen, scratch);
+    r = e.route({verb::post, "/RPC2", "", "call", {}}, chosen, scratch);
     BOOST_TEST(chosen == 1u);
     BOOST_TEST(r.call == scratch);
     BOOST_TEST(e.render(chosen, {}, mi::answer_kind::final, "A").body == "RPC2 rendered A");
-    r = e.route({verb::put, "/RPC2", "", ""}, chosen, scratch);
+    r = e.route({verb::put, "/RPC2", "", "", {}}, chosen, scratch);
     BOOST_TEST(r.now.status == http::status::not_acceptable); // httpd's, before any endpoint
 
     // an endpoint switched off at run time serves nothing and clashes with nothing
     mi::http::detail::endpoints<mi::http::optional_endpoint<echo_endpoint>, mi::http::optional_endpoint<echo_endpoint>> const
         optional{mi::http::json_rpc("mi"), {}, echo_endpoint{"RPC2"}};
-    BOOST_TEST(optional.route({verb::get, "/RPC2", "", ""}, chosen, scratch).now.body == "RPC2 saw /RPC2");
-    BOOST_TEST(optional.route({verb::get, "/", "", ""}, chosen, scratch).now.status == http::status::bad_request);
+    BOOST_TEST(optional.route({verb::get, "/RPC2", "", "", {}}, chosen, scratch).now.body == "RPC2 saw /RPC2");
+    BOOST_TEST(optional.route({verb::get, "/", "", "", {}}, chosen, scratch).now.status == http::status::bad_request);
     BOOST_CHECK_NO_THROW((mi::http::detail::endpoints<mi::http::optional_endpoint<echo_endpoint>>{
         mi::http::json_rpc("mi"), {}}));
 

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <mi/mi.hpp>
+#include <mi/statistics.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
@@ -44,14 +46,24 @@ struct process_level {
     std::string Type;
 };
 
-/** A statistic: a group, a name, whether it only grows, and its value. */
-struct statistic {
-    std::string group;
-    std::string name;
-    bool incremental;
-    std::function<std::uint64_t()> read; // for values the daemon computes (cache size)
-    std::atomic<std::uint64_t> value{0};
+/** `core:` statistics. */
+struct core_statistics {
+    mi::counter rcv_requests{"MI requests received, on every transport"};
 };
+BOOST_DESCRIBE_STRUCT(core_statistics, (), (rcv_requests))
+
+/** `mi:` statistics: requests per transport and what became of them; the limits met are added at run time. */
+struct mi_statistics {
+    mi::counter http_requests{"requests received over HTTP (JSON-RPC, the HTML page, XML-RPC)"};
+    mi::counter fifo_requests{"requests received through the FIFO"};
+    mi::counter datagram_requests{"requests received over UDP and UNIX datagrams"};
+    mi::counter inproc_requests{"requests made in process"};
+    mi::counter errors{"answers that were JSON-RPC errors"};
+    mi::counter notifications{"requests that were notifications, answered with nothing"};
+    mi::counter denied{"calls refused because the caller lacked the permission"};
+};
+BOOST_DESCRIBE_STRUCT(mi_statistics, (),
+                      (http_requests, fifo_requests, datagram_requests, inproc_requests, errors, notifications, denied))
 
 class state {
 public:
@@ -59,16 +71,17 @@ public:
         : arguments_(std::move(arguments)), version_(std::move(version)), revision_(std::move(revision)),
           started_(std::chrono::system_clock::now()) {
         add_process("attendant");
-        for (auto [group, name] : {std::pair{"core", "rcv_requests"}, {"mi", "http_requests"}, {"mi", "fifo_requests"},
-                                   {"mi", "datagram_requests"}, {"mi", "inproc_requests"}, {"mi", "errors"},
-                                   {"mi", "notifications"}, {"mi", "denied"}})
-            add_statistic(group, name, true);
-        for (auto limit : limit_names) add_statistic("mi", "limit_" + std::string(limit), true);
-        add_statistic("cache", "entries", false, [this] {
+        for (std::size_t i = 0; i < std::size(limit_names); ++i)
+            limits_[i] = &statistics_.add_counter("mi", "limit_" + std::string(limit_names[i]),
+                                                  "requests that met the " + std::string(limit_names[i]) + " limit");
+        statistics_.add_computed("cache", "entries", [this] {
             std::lock_guard lock(mutex_);
             return static_cast<std::uint64_t>(cache_.size());
-        });
+        }, "keys in the 'local' cache");
     }
+
+    /** What get_statistics and the Prometheus endpoint read; given to the dispatcher beside this object. */
+    mi::statistics& statistics() noexcept { return statistics_; }
 
     // --- the daemon's side -----------------------------------------------------------------------------------
 
@@ -81,14 +94,20 @@ public:
 
     /** Counts one request that came in through `transport`, and whether its answer was an error. */
     void count_request(std::string_view transport) {
-        increment("core", "rcv_requests");
-        increment("mi", std::string(transport) + "_requests");
+        core_counts_.rcv_requests.increment();
+        if (transport == "http") mi_counts_.http_requests.increment();
+        else if (transport == "fifo") mi_counts_.fifo_requests.increment();
+        else if (transport == "datagram") mi_counts_.datagram_requests.increment();
+        else if (transport == "inproc") mi_counts_.inproc_requests.increment();
     }
-    void count_error() { increment("mi", "errors"); }
-    void count_notification() { increment("mi", "notifications"); }
-    void count_denied() { increment("mi", "denied"); }
+    void count_error() { mi_counts_.errors.increment(); }
+    void count_notification() { mi_counts_.notifications.increment(); }
+    void count_denied() { mi_counts_.denied.increment(); }
     /** Counts a request that met one of the limits (`mi::limit_hook`'s names): `mi:limit_NAME`. */
-    void count_limit(std::string_view limit) { increment("mi", "limit_" + std::string(limit)); }
+    void count_limit(std::string_view limit) {
+        for (std::size_t i = 0; i < std::size(limit_names); ++i)
+            if (limit_names[i] == limit) return limits_[i]->increment();
+    }
 
     /** Every limit the library reports (see mi::limit_hook). */
     static constexpr std::string_view limit_names[] = {"batch",   "depth",  "params",      "string",
@@ -117,9 +136,11 @@ public:
     std::function<void()> on_kill;
 
     std::uint64_t value_of(std::string_view group, std::string_view name) const {
-        for (auto const& s : statistics_)
-            if (s->group == group && s->name == name) return read(*s);
-        return 0;
+        std::uint64_t found = 0;
+        statistics_.each([&](mi::statistic_view const& s) {
+            if (s.group == group && s.name == name) found = s.value;
+        });
+        return found;
     }
 
     // --- the commands ----------------------------------------------------------------------------------------
@@ -182,46 +203,6 @@ public:
     boost::json::object set_xlog_level(int level) {
         xlog_level_ = level;
         return {{"New xLog level", level}};
-    }
-
-    mi::result<std::map<std::string, std::uint64_t>> get_statistics(std::vector<std::string> const& wanted) const {
-        std::map<std::string, std::uint64_t> found;
-        for (auto const& item : wanted)
-            for (auto const& s : statistics_)
-                if (item == "all" || matches(*s, item)) found[s->group + ":" + s->name] = read(*s);
-        if (found.empty()) return statistics_not_found();
-        return found;
-    }
-
-    std::map<std::string, std::string> list_all_statistics() const {
-        std::map<std::string, std::string> kinds;
-        for (auto const& s : statistics_) kinds[s->group + ":" + s->name] = kind_of(*s);
-        return kinds;
-    }
-
-    mi::result<std::map<std::string, std::string>> list_statistics(std::vector<std::string> const& wanted) const {
-        std::map<std::string, std::string> kinds;
-        for (auto const& item : wanted)
-            for (auto const& s : statistics_)
-                if (matches(*s, item))
-                    // a statistic selected by its name is keyed by that bare name, a group's by group:name
-                    kinds[is_group(item) ? s->group + ":" + s->name : s->name] = kind_of(*s);
-        if (kinds.empty()) return statistics_not_found();
-        return kinds;
-    }
-
-    mi::result<void> reset_statistics(std::vector<std::string> const& names) {
-        bool any = false;
-        for (auto const& name : names)
-            for (auto& s : statistics_)
-                if (!s->read && equal_ignoring_case(s->name, name)) s->value = 0, any = true;
-        if (!any) return statistics_not_found();
-        return {};
-    }
-
-    void reset_all_statistics() {
-        for (auto& s : statistics_)
-            if (!s->read) s->value = 0;
     }
 
     mi::result<void> cache_store(std::string const& system, std::string const& attr, std::string const& value) {
@@ -304,38 +285,6 @@ private:
         return text;
     }
 
-    static mi::error statistics_not_found() { return mi::error(404, "Statistics Not Found"); }
-
-    static bool equal_ignoring_case(std::string_view a, std::string_view b) {
-        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-               });
-    }
-    static bool is_group(std::string_view item) { return !item.empty() && item.back() == ':'; }
-
-    // `group:` selects a group, anything else one statistic by its bare name; both ignore case
-    static bool matches(statistic const& s, std::string_view item) {
-        if (is_group(item)) return equal_ignoring_case(s.group, item.substr(0, item.size() - 1));
-        return equal_ignoring_case(s.name, item);
-    }
-
-    static std::uint64_t read(statistic const& s) { return s.read ? s.read() : s.value.load(); }
-    static std::string kind_of(statistic const& s) { return s.incremental ? "incremental" : "non-incremental"; }
-
-    void add_statistic(std::string group, std::string name, bool incremental, std::function<std::uint64_t()> read = {}) {
-        auto s = std::make_unique<statistic>();
-        s->group = std::move(group);
-        s->name = std::move(name);
-        s->incremental = incremental;
-        s->read = std::move(read);
-        statistics_.push_back(std::move(s));
-    }
-
-    void increment(std::string_view group, std::string_view name) {
-        for (auto& s : statistics_)
-            if (s->group == group && s->name == name) return void(++s->value);
-    }
-
     int level_of_caller() const {
         std::lock_guard lock(mutex_);
         long const me = static_cast<long>(gettid());
@@ -358,7 +307,10 @@ private:
     int global_level_ = info;
     std::atomic<int> xlog_level_{info};
     std::vector<process_level> processes_;
-    std::vector<std::unique_ptr<statistic>> statistics_; // fixed once built: read without the lock
+    mi::statistics statistics_;
+    core_statistics& core_counts_ = statistics_.add_group<core_statistics>("core");
+    mi_statistics& mi_counts_ = statistics_.add_group<mi_statistics>("mi");
+    std::array<mi::counter*, std::size(limit_names)> limits_{};
     std::map<std::string, cache_entry> cache_;
     struct worker {
         std::shared_ptr<std::atomic<bool>> done;
@@ -382,15 +334,7 @@ inline constexpr auto commands = mi::command_set(
                              mi::needs_admin(mi::recipe<&state::set_process_level, "level", "pid">)),
     mi::command<"xlog_level">("reads or sets the script log level", mi::needs_read,
                               mi::recipe<&state::xlog_level>, mi::needs_admin(mi::recipe<&state::set_xlog_level, "level">)),
-    mi::command<"get_statistics">("current values of statistics: 'all', a 'group:', or names", mi::needs_read,
-                                  mi::recipe<&state::get_statistics, "statistics">),
-    mi::command<"list_statistics">("the statistics and whether each only grows", mi::needs_read,
-                                   mi::recipe<&state::list_all_statistics>,
-                                   mi::recipe<&state::list_statistics, "statistics">),
-    mi::command<"reset_statistics">("sets the named counters back to zero", mi::needs_write,
-                                    mi::recipe<&state::reset_statistics, "statistics">),
-    mi::command<"reset_all_statistics">("sets every counter back to zero", mi::needs_write,
-                                        mi::recipe<&state::reset_all_statistics>),
+    mi::statistics_commands,
     mi::command<"cache_store">("stores a value under a key in the 'local' cache, optionally expiring after some seconds",
                                mi::needs_write, mi::recipe<&state::cache_store, "system", "attr", "value">,
                                mi::recipe<&state::cache_store_expiring, "system", "attr", "value", "expire">),

@@ -5,7 +5,7 @@
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
 //   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...
-//             [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
+//             [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
 //             [--tls-cert FILE --tls-key FILE] [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
 //             [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]
 //
@@ -17,7 +17,8 @@
 // Without a transport option it serves --http 127.0.0.1:8888 and --fifo /tmp/opensips_fifo. --html and
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
-// /RPC2. SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
+// /RPC2. --prometheus serves the statistics to Prometheus on the HTTP port too (default /metrics, named as
+// OpenSIPS's prometheus module names them). SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
 #include "core.hpp"
 
 #include <mi/transport/address.hpp>
@@ -26,6 +27,7 @@
 #include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
 #include <mi/transport/https.hpp>
+#include <mi/transport/prometheus.hpp>
 #include <mi/transport/xmlrpc.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -47,7 +49,7 @@ namespace {
 
 constexpr char const* usage =
     "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...\n"
-    "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
+    "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
     "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
     "                 [--limit NAME=VALUE]... [--audit]\n"
     "                 [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]\n"
@@ -62,6 +64,7 @@ struct configuration {
     std::optional<mi::http::options> http;
     std::optional<mi::html::options> html;
     std::optional<mi::xmlrpc::options> xmlrpc;
+    std::optional<mi::prometheus::options> prometheus;
     std::optional<mi::fifo::options> fifo;
     std::vector<mi::datagram::options> datagrams;
     mi::limits limits;
@@ -189,6 +192,9 @@ bool http_option(std::string_view option, arguments& args, configuration& c, def
     } else if (option == "--xmlrpc") {
         c.xmlrpc.emplace();
         c.xmlrpc->root = args.value("RPC2");
+    } else if (option == "--prometheus") {
+        c.prometheus.emplace();
+        c.prometheus->root = args.value("metrics");
     } else {
         return false;
     }
@@ -298,10 +304,10 @@ configuration parse(int argc, char** argv) {
         c.fifo->reply_dir = *later.reply_dir;
     }
     if (!c.http && !c.fifo && c.datagrams.empty()) {
-        if (!c.html && !c.xmlrpc) c.fifo.emplace();
+        if (!c.html && !c.xmlrpc && !c.prometheus) c.fifo.emplace();
         c.http.emplace();
     }
-    if ((c.html || c.xmlrpc) && !c.http) c.http.emplace(); // they are served on the HTTP port
+    if ((c.html || c.xmlrpc || c.prometheus) && !c.http) c.http.emplace(); // they are served on the HTTP port
     apply(later, c);
     return c;
 }
@@ -365,22 +371,26 @@ private:
     using counted_type = counting_dispatcher<Dispatcher>;
     using html_endpoint = mi::http::optional_endpoint<mi::html::page>;
     using xmlrpc_endpoint = mi::http::optional_endpoint<mi::xmlrpc::endpoint>;
-    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint>;
-    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint>;
+    using prometheus_endpoint = mi::http::optional_endpoint<mi::prometheus::endpoint>;
+    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint>;
+    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint>;
 
     void start_http(configuration const& config) {
         html_endpoint html;
         if (config.html) html = mi::html::page(dispatcher_.schema(), *config.html);
         xmlrpc_endpoint xmlrpc;
         if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
+        prometheus_endpoint prometheus;
+        if (config.prometheus) prometheus = mi::prometheus::endpoint(core_.statistics(), *config.prometheus);
         boost::asio::ip::tcp::endpoint bound;
         if (config.tls) {
             https_ = std::make_unique<https_server>(io_, tls_context(*config.tls), counted_, *config.http,
-                                                    std::move(html), std::move(xmlrpc));
+                                                    std::move(html), std::move(xmlrpc), std::move(prometheus));
             https_->start();
             bound = https_->local_endpoint();
         } else {
-            http_ = std::make_unique<http_server>(io_, counted_, *config.http, std::move(html), std::move(xmlrpc));
+            http_ = std::make_unique<http_server>(io_, counted_, *config.http, std::move(html), std::move(xmlrpc),
+                                                  std::move(prometheus));
             http_->start();
             bound = http_->local_endpoint();
         }
@@ -407,6 +417,8 @@ private:
         core_.log(daemon_core::notice, "JSON-RPC on " + where + "/" + config.http->root);
         if (config.html) core_.log(daemon_core::notice, "HTML page on " + where + "/" + config.html->root);
         if (config.xmlrpc) core_.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);
+        if (config.prometheus)
+            core_.log(daemon_core::notice, "Prometheus metrics on " + where + "/" + config.prometheus->root);
     }
 
     boost::asio::io_context& io_;
@@ -488,7 +500,7 @@ int main(int argc, char** argv) {
     if (config.http) config.http->on_limit = observer.on_limit;
     if (config.fifo) config.fifo->on_limit = observer.on_limit;
     for (auto& d : config.datagrams) d.on_limit = observer.on_limit;
-    mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core);
+    mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core, core.statistics());
     boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
     servers<std::remove_cv_t<decltype(dispatcher)>> running(io, dispatcher, core);
     try {

@@ -25,6 +25,14 @@ inline constexpr without_t<0> without_which{};
 inline constexpr without_t<1> without_help{};
 inline constexpr without_t<2> without_discover{};
 
+/** Several commands as one item of a command set, so that a library can hand its users a whole family in one
+    line: `mi::command_set(mine..., mi::statistics_commands)`. Unlike a module, a bundle leaves the commands'
+    names as they are. Made by `mi::commands(...)`. */
+template <class... Commands>
+struct commands_t {
+    std::array<std::string_view, sizeof...(Commands)> helps;
+};
+
 /** The title and version `rpc.discover` reports. */
 struct service_info {
     std::string_view title = "mi";
@@ -44,12 +52,17 @@ template <fixed_string N, class... C>
 inline constexpr bool is_module<module_t<N, C...>> = true;
 
 template <class T>
+inline constexpr bool is_bundle = false;
+template <class... C>
+inline constexpr bool is_bundle<commands_t<C...>> = true;
+
+template <class T>
 inline constexpr int omitted = -1;
 template <int W>
 inline constexpr int omitted<without_t<W>> = W;
 
 template <class T>
-concept set_item = is_command<T> || is_module<T> || omitted<T> >= 0 || std::same_as<T, service_info>;
+concept set_item = is_command<T> || is_module<T> || is_bundle<T> || omitted<T> >= 0 || std::same_as<T, service_info>;
 
 // The commands an item of command_set(...) contributes, as a type list.
 template <class T>
@@ -64,6 +77,10 @@ template <fixed_string N, class... C>
 struct commands_of<module_t<N, C...>> {
     using type = boost::mp11::mp_list<C...>;
 };
+template <class... C>
+struct commands_of<commands_t<C...>> {
+    using type = boost::mp11::mp_list<C...>;
+};
 
 // Gathers what the items of command_set(...) carry as values, in declaration order: help texts and the service
 // info. Overloads rather than one generic lambda, so that a hundred commands make one function, not a hundred.
@@ -75,6 +92,10 @@ public:
     template <fixed_string N, class... C>
     constexpr void add(module_t<N, C...> const& module) noexcept {
         for (auto help : module.helps) helps_[at_++] = help;
+    }
+    template <class... C>
+    constexpr void add(commands_t<C...> const& bundle) noexcept {
+        for (auto help : bundle.helps) helps_[at_++] = help;
     }
     constexpr void add(service_info const& info) noexcept { info_ = info; }
     template <int W>
@@ -233,6 +254,13 @@ private:
     service_info info_;
 };
 
+/** Bundles commands for `mi::command_set(...)` (see mi::commands_t); they keep their names. */
+template <class... Commands>
+    requires(detail::is_command<Commands> && ...)
+constexpr commands_t<Commands...> commands(Commands const&... bundled) {
+    return {{bundled.help...}};
+}
+
 /** Builds a command set from commands, modules, and options (`mi::without_which`, `mi::without_help`,
     `mi::without_discover`, a `mi::service_info`).
 
@@ -241,7 +269,7 @@ private:
 template <detail::set_item... Items>
 constexpr auto command_set(Items const&... items) {
     constexpr bool any_module = (detail::is_module<Items> || ...);
-    constexpr bool any_command = (detail::is_command<Items> || ...);
+    constexpr bool any_command = (detail::is_command<Items> || ...) || (detail::is_bundle<Items> || ...);
     // In OpenSIPS 4.x every command has a module; a bare one would have no canonical name.
     static_assert(!(any_module && any_command),
                   "mi: a set that uses modules needs every command in a module; wrap the remaining commands "

@@ -33,3 +33,5 @@ mi_compile_fail(CASE_MISSING_OBJECT "mi: a recipe's handler is a member function
 mi_compile_fail(CASE_NOT_A_HANDLER "mi: a recipe's handler must be a function, a member function or a lambda without captures")
 mi_compile_fail(CASE_EMPTY_PARAM_NAME "mi: a parameter name must not be empty")
 mi_compile_fail(CASE_TWO_PERMISSIONS "mi: a command takes one permission for its recipes")
+mi_compile_fail(CASE_STATISTICS_NOT_DESCRIBED "mi: a statistics group is a struct described with BOOST_DESCRIBE_STRUCT")
+mi_compile_fail(CASE_STATISTICS_BAD_MEMBER "mi: a statistics group has only mi::counter and mi::gauge public members")

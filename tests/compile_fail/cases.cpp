@@ -4,6 +4,7 @@
 // Every mistake design.md lists under "Compile-time checks" (and a few more), one `#if CASE_X` block each.
 // cases.cmake names the static_assert text each must produce; CASE_CONTROL must compile.
 #include <mi/mi.hpp>
+#include <mi/statistics.hpp>
 
 namespace {
 
@@ -22,6 +23,19 @@ struct module_state {
     int get() const { return 1; }
 };
 [[maybe_unused]] int not_a_function = 0;
+struct described_statistics {
+    mi::counter requests;
+    mi::gauge open;
+};
+BOOST_DESCRIBE_STRUCT(described_statistics, (), (requests, open))
+struct undescribed_statistics {
+    mi::counter requests;
+};
+struct statistics_with_an_int {
+    mi::counter requests;
+    int open = 0;
+};
+BOOST_DESCRIBE_STRUCT(statistics_with_an_int, (), (requests, open))
 
 } // namespace
 
@@ -30,6 +44,8 @@ int main() {
     constexpr auto set = mi::command_set(mi::command<"two">(mi::recipe<&two, "a", "b">),
                                          mi::command<"async_ok">(mi::recipe<&async_handler>, mi::async));
     mi::dispatcher const d(set);
+    mi::statistics stats;
+    stats.add_group<described_statistics>("g").requests.increment();
     std::string out;
     return d.call(R"({"jsonrpc":"2.0","method":"two","params":[1,2],"id":1})", out) ? 0 : 1;
 #endif
@@ -116,6 +132,14 @@ int main() {
 #endif
 #if CASE_NOT_A_HANDLER
     constexpr auto set = mi::command_set(mi::command<"x">(mi::recipe<&not_a_function>));
+#endif
+#if CASE_STATISTICS_NOT_DESCRIBED
+    mi::statistics stats;
+    auto& set = stats.add_group<undescribed_statistics>("g");
+#endif
+#if CASE_STATISTICS_BAD_MEMBER
+    mi::statistics stats;
+    auto& set = stats.add_group<statistics_with_an_int>("g");
 #endif
 #if !CASE_CONTROL
     (void)set;
