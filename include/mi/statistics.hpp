@@ -146,20 +146,12 @@ public:
 
     /** A counter added at run time; the reference stays valid as long as this object. */
     counter& add_counter(std::string_view group, std::string_view name, std::string help = {}) {
-        std::lock_guard lock(mutex_);
-        check_new(group, name);
-        auto& c = counters_.emplace_back();
-        push_locked(group, name, std::move(help), statistic_kind::counter, &c, {});
-        return c;
+        return add_stored(counters_, group, name, std::move(help));
     }
 
     /** A gauge added at run time; the reference stays valid as long as this object. */
     gauge& add_gauge(std::string_view group, std::string_view name, std::string help = {}) {
-        std::lock_guard lock(mutex_);
-        check_new(group, name);
-        auto& g = gauges_.emplace_back();
-        push_locked(group, name, std::move(help), statistic_kind::gauge, &g, {});
-        return g;
+        return add_stored(gauges_, group, name, std::move(help));
     }
 
     /** A value computed each time it is read, by `read`, from whatever thread reads (and never while a
@@ -176,8 +168,7 @@ public:
     template <class Visit>
         requires std::invocable<Visit&, statistic_view const&>
     void each(Visit&& visit) const {
-        std::lock_guard lock(mutex_);
-        for (auto const& e : entries_) visit(view_of(e));
+        each_entry([&](entry const& e) { visit(view_of(e)); });
     }
 
     /** Calls `visit(mi::statistic_view)` for each statistic that `items` select, as get_statistics selects
@@ -309,6 +300,16 @@ private:
                                             " is there already");
     }
 
+    // A counter or gauge that this object stores (a deque never moves what it holds).
+    template <class Statistic>
+    Statistic& add_stored(std::deque<Statistic>& store, std::string_view group, std::string_view name, std::string help) {
+        std::lock_guard lock(mutex_);
+        check_new(group, name);
+        auto& s = store.emplace_back();
+        push_locked(group, name, std::move(help), Statistic::kind, &s, {});
+        return s;
+    }
+
     void push_locked(std::string_view group, std::string_view name, std::string help, statistic_kind kind,
                      statistic* value, std::function<std::uint64_t()> compute) {
         entries_.push_back({std::string(group), std::string(name), std::move(help), kind, value, std::move(compute)});
@@ -316,7 +317,7 @@ private:
 
     mutable std::mutex mutex_;
     std::vector<entry> entries_;
-    std::deque<counter> counters_; // a deque never moves what it holds
+    std::deque<counter> counters_;
     std::deque<gauge> gauges_;
     std::vector<std::shared_ptr<void>> groups_;
 };

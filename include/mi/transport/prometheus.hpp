@@ -49,7 +49,7 @@ public:
     explicit endpoint(statistics const& stats, options o = {})
         : stats_(&stats), root_(mi::http::detail::trim_root(o.root)), naming_(std::move(o.naming)),
           openmetrics_(o.openmetrics) {
-        (void)exposition(statistics{}, naming_); // checks the naming now rather than at the first scrape
+        detail::check(naming_); // now rather than at the first scrape
     }
 
     std::string_view root() const noexcept { return root_; }

@@ -125,6 +125,12 @@ inline std::vector<family> families_of(statistics const& stats, naming const& n,
     return families;
 }
 
+// Throws std::invalid_argument for a naming no exposition can follow.
+inline void check(naming const& n) {
+    if (n.group_mode == group_mode::label && !valid_label_name(n.group_label))
+        throw std::invalid_argument("mi::prometheus: '" + n.group_label + "' is not a label name");
+}
+
 inline void append_number(std::string& out, std::uint64_t value) {
     char digits[24];
     auto const end = std::to_chars(digits, digits + sizeof digits, value).ptr;
@@ -137,8 +143,7 @@ inline void append_number(std::string& out, std::uint64_t value) {
     were declared with; a statistic without one has no `# HELP` line. Throws std::invalid_argument when
     `n.group_label` is not a valid label name. */
 inline std::string exposition(statistics const& stats, naming const& n = {}, format f = format::text) {
-    if (n.group_mode == group_mode::label && !detail::valid_label_name(n.group_label))
-        throw std::invalid_argument("mi::prometheus: '" + n.group_label + "' is not a label name");
+    detail::check(n);
     std::string out;
     for (auto const& fam : detail::families_of(stats, n, f)) {
         if (!fam.help.empty()) {
