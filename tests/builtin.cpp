@@ -12,6 +12,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@ mi::introspection const& flat_set() { return flat_d.schema(); }
 mi::introspection const& modular_set() { return modular_d.schema(); }
 
 std::string json(boost::json::value const& v) { return boost::json::serialize(v); }
+std::string json(mi::builtin::which_answer const& v) { return json(boost::json::value_from(v)); }
 
 bool unknown(mi::error const& e) { return e.code == 404 && e.message == "unknown MI command" && e.data.empty(); }
 

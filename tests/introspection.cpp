@@ -85,8 +85,16 @@ BOOST_AUTO_TEST_CASE(rpc_discover_is_an_openrpc_document) {
     BOOST_TEST(log_level.at("params") == boost::json::parse(R"([
         {"name":"level","required":false,"schema":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},
         {"name":"pid","required":false,"schema":{"type":"integer","minimum":-2147483648,"maximum":2147483647}}])"));
-    BOOST_TEST(log_level.at("result").at("schema") == boost::json::parse(R"({"oneOf":[{"type":"object"},
+    // anyOf, not oneOf: an answer that fits several recipes' results must still validate
+    BOOST_TEST(log_level.at("result").at("schema") == boost::json::parse(R"({"anyOf":[{"type":"object"},
         {"type":"integer","minimum":-2147483648,"maximum":2147483647}]})"));
+    BOOST_TEST(log_level.at("x-recipe-params") == boost::json::parse(R"([
+        {"type":"object","properties":{},"additionalProperties":false},
+        {"type":"object","properties":{"level":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},
+         "additionalProperties":false,"required":["level"]},
+        {"type":"object","properties":{"level":{"type":"integer","minimum":-2147483648,"maximum":2147483647},
+         "pid":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},
+         "additionalProperties":false,"required":["level","pid"]}])"));
 
     auto const& uptime = methods[1].as_object();
     BOOST_TEST(uptime.at("result").at("schema") == boost::json::parse(R"({"type":"string","const":"OK"})"));
@@ -97,8 +105,12 @@ BOOST_AUTO_TEST_CASE(rpc_discover_is_an_openrpc_document) {
     BOOST_TEST(stats.at("params") == boost::json::parse(R"([
         {"name":"statistics","required":true,"schema":{"type":"array","items":{"type":"string"},"minItems":1}},
         {"name":"how","required":false,"schema":{"type":"string","enum":["fast","safe"]}}])"));
+    // 2^64 - 1 is no double (JavaScript would read 2^64), 2^64 is: the limit is exclusive
     BOOST_TEST(stats.at("result").at("schema") == boost::json::parse(
-        R"({"type":"object","additionalProperties":{"type":"integer","minimum":0,"maximum":18446744073709551615}})"));
+        R"({"type":"object","additionalProperties":{"type":"integer","minimum":0,"exclusiveMaximum":18446744073709551616.0}})"));
+    BOOST_TEST(stats.at("x-recipe-params") == boost::json::parse(R"([{"type":"object","properties":{
+        "statistics":{"type":"array","items":{"type":"string"},"minItems":1},"how":{"type":"string","enum":["fast","safe"]}},
+        "additionalProperties":false,"required":["statistics"]}])"));
 }
 
 // <mi/builtin.hpp> spells the built-in commands' types out, to spare every translation unit the checks of

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -405,6 +406,76 @@ BOOST_AUTO_TEST_CASE(endpoints_share_the_port_by_root) {
                                      "mi::http: the JSON-RPC endpoint and the echo endpoint both have the root "
                                      "'/mi'; give one of them another root";
                           });
+}
+
+// An endpoint that takes DELETE too, as MCP's does.
+struct deleting_endpoint : echo_endpoint {
+    static bool accepts(http::verb method) { return method == http::verb::delete_; }
+};
+
+BOOST_AUTO_TEST_CASE(a_405_says_what_is_allowed_and_other_methods_reach_an_endpoint_that_takes_them) {
+    using http::verb;
+    mi::http::json_rpc const json;
+    std::string unused;
+    auto const get = json.route({verb::get, "/mi", "", "", {}}, unused);
+    BOOST_TEST(get.now.status == http::status::method_not_allowed);
+    BOOST_REQUIRE(get.now.headers.size() == 1u);
+    BOOST_TEST(get.now.headers.front().first == "Allow");
+    BOOST_TEST(get.now.headers.front().second == "POST");
+
+    mi::http::detail::endpoints<deleting_endpoint> const e{mi::http::json_rpc("mi"), deleting_endpoint{{"mcp"}}};
+    std::size_t chosen = 0;
+    std::string scratch;
+    BOOST_TEST(e.route({verb::delete_, "/mcp", "", "", {}}, chosen, scratch).now.body == "mcp saw /mcp");
+    BOOST_TEST(e.route({verb::delete_, "/mi", "", "", {}}, chosen, scratch).now.status == http::status::not_acceptable);
+    BOOST_TEST(e.route({verb::delete_, "/x", "", "", {}}, chosen, scratch).now.status == http::status::not_acceptable);
+    BOOST_TEST(e.accepts("/mcp/x", verb::delete_));
+    BOOST_TEST(!e.accepts("/mi", verb::delete_));
+    BOOST_TEST(e.accepts("/mi", verb::post));
+}
+
+BOOST_AUTO_TEST_CASE(cors_preflights_and_exposes_for_the_allowed_origins_only) {
+    using http::verb;
+    mi::http::detail::endpoints<deleting_endpoint> const routes{mi::http::json_rpc("mi"), deleting_endpoint{{"mcp"}}};
+    mi::http::detail::cors const off({});
+    BOOST_TEST(!off.enabled());
+    BOOST_TEST(off.admits("")); // no Origin: no page of another origin is asking
+    BOOST_TEST(!off.admits("http://console.example"));
+    mi::http::detail::cors const on({"http://console.example", "https://ops.example:8443"});
+    BOOST_TEST(on.admits("HTTP://Console.Example"));
+    BOOST_TEST(!on.admits("http://console.example:81"));
+
+    auto preflight = [&](std::string_view origin, std::string_view method, std::string_view target) {
+        http::fields f;
+        if (!origin.empty()) f.set(http::field::origin, origin);
+        f.set(http::field::access_control_request_method, method);
+        return on.preflight(f, target, routes);
+    };
+    auto const header = [](mi::http::reply const& r, std::string_view name) {
+        for (auto const& [n, v] : r.headers)
+            if (n == name) return v;
+        return std::string();
+    };
+    auto const ok = preflight("https://ops.example:8443", "DELETE", "/mcp");
+    BOOST_TEST(ok.status == http::status::no_content);
+    BOOST_TEST(header(ok, "Access-Control-Allow-Methods") == "GET, POST, DELETE");
+    BOOST_TEST(header(ok, "Access-Control-Allow-Headers").find("Mcp-Session-Id") != std::string::npos);
+    BOOST_TEST(header(preflight("http://console.example", "POST", "/mi"), "Access-Control-Allow-Methods") == "GET, POST");
+    BOOST_TEST(preflight("http://evil.example", "POST", "/mi").status == http::status::forbidden);
+    BOOST_TEST(preflight("", "POST", "/mi").status == http::status::forbidden);
+    BOOST_TEST(preflight("http://console.example", "DELETE", "/mi").status == http::status::forbidden);
+    BOOST_TEST(preflight("http://console.example", "BREW", "/mi").status == http::status::forbidden);
+
+    http::fields response;
+    on.expose("http://console.example", response, {"Mcp-Session-Id", "Allow"});
+    BOOST_TEST(response[http::field::access_control_allow_origin] == "http://console.example");
+    BOOST_TEST(response[http::field::vary] == "Origin");
+    BOOST_TEST(response[http::field::access_control_expose_headers] == "Mcp-Session-Id, Allow");
+    http::fields refused, unasked;
+    on.expose("http://evil.example", refused, {});
+    off.expose("http://console.example", unasked, {});
+    BOOST_TEST((refused.begin() == refused.end()));
+    BOOST_TEST((unasked.begin() == unasked.end()));
 }
 
 BOOST_AUTO_TEST_CASE(secrets_are_compared_whole) {

@@ -245,12 +245,17 @@ BOOST_AUTO_TEST_CASE(values_and_statistics_added_later_are_read_when_the_scrape_
                "# TYPE opensips_later counter\nopensips_later 9\n");
 }
 
-BOOST_AUTO_TEST_CASE(other_methods_are_405) {
+BOOST_AUTO_TEST_CASE(head_is_served_and_other_methods_are_405) {
     prom::endpoint const e(stats);
     std::string scratch;
     auto const r = e.route({http::verb::post, "/metrics", "application/json", "{}", {}}, scratch);
     BOOST_TEST(r.now.status == http::status::method_not_allowed);
     BOOST_TEST(r.now.body.empty());
+    BOOST_REQUIRE(r.now.headers.size() == 1u);
+    BOOST_TEST(r.now.headers.front().second == "GET, HEAD");
+    BOOST_TEST(e.accepts(http::verb::head)); // the server strips the body of the GET answer
+    BOOST_TEST(e.route({http::verb::head, "/metrics", {}, {}, {}}, scratch).now.status == http::status::ok);
+    BOOST_TEST(!e.accepts(http::verb::put));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

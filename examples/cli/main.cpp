@@ -3,8 +3,10 @@
 //
 // mi-cli: what `opensips-cli -x mi [-j] COMMAND ARGS...` does (spec 7.5, 7.6), over the FIFO, a UDP or UNIX
 // datagram socket, or HTTP: the same configuration files and keys, params, output types and exit codes. The
-// transport flags are shorthands for the configuration keys they set.
+// transport flags are shorthands for the configuration keys they set. `mi-cli mcp` (without -x mi, which would
+// call a command named mcp) serves MCP on stdin and stdout instead, forwarding to the daemon.
 #include "arguments.hpp"
+#include "mcp_bridge.hpp"
 #include "output.hpp"
 #include "settings.hpp"
 
@@ -24,6 +26,7 @@ constexpr char const* usage =
     "usage: mi-cli [-d] [-f FILE] [-i INSTANCE] [-o KEY=VALUE]...\n"
     "              [--fifo PATH [--reply-dir DIR]] [--udp HOST:PORT] [--unix PATH] [--http URL] [--timeout MS]\n"
     "              [-x [--] mi] [--] [-j] COMMAND [ARG...]\n"
+    "       mi-cli [the same options] mcp     (MCP on stdin/stdout: every command of the daemon a tool)\n"
     "KEY is an opensips-cli configuration key: communication_type, fifo_file, fifo_file_fallback, fifo_reply_dir,\n"
     "datagram_ip, datagram_port, datagram_unix_socket, datagram_timeout, datagram_buffer_size, url, output_type\n"
     "(pretty-print, dictionary, lines, yaml, none).\n";
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
         else break;
     }
     // opensips-cli's own spelling, `-x [--] mi`, then mi's modifiers and the command
-    if (i < argc && std::string_view(argv[i]) == "-x") {
+    bool const named_module = i < argc && std::string_view(argv[i]) == "-x";
+    if (named_module) {
         ++i;
         if (i < argc && std::string_view(argv[i]) == "--") ++i;
         if (i >= argc || std::string_view(argv[i]) != "mi") bad_usage("only the mi module is known: -x mi COMMAND");
@@ -106,6 +110,14 @@ int main(int argc, char** argv) {
     }
     if (timeout) std::visit([&](auto& o) { o.timeout = std::chrono::milliseconds(*timeout); }, target);
     mi::client::connection const daemon(target);
+    if (command == "mcp" && !named_module && !json_args && args.empty()) {
+        try {
+            return mi_cli::serve_mcp(daemon, std::cin, std::cout);
+        } catch (std::exception const& e) {
+            std::fprintf(stderr, "mi-cli mcp: cannot discover the daemon's commands: %s\n", e.what());
+            return failed;
+        }
+    }
 
     try {
         // opensips-cli accepts only what `which` lists, spelled exactly so

@@ -5,7 +5,8 @@
 // datagrams, as an OpenSIPS instance would, so that opensips-cli, curl and python scripts just work.
 //
 //   mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...
-//             [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
+//             [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--mcp [ROOT]] [--allow-origin ORIGIN]...
+//             [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
 //             [--tls-cert FILE --tls-key FILE] [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
 //             [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]
 //
@@ -18,7 +19,9 @@
 // --xmlrpc add the browser page and XML-RPC to the HTTP port (which they turn on): JSON-RPC keeps /mi, as
 // opensips-cli expects, so the page defaults to /html (OpenSIPS's mi_html would take /mi) and XML-RPC to
 // /RPC2. --prometheus serves the statistics to Prometheus on the HTTP port too (default /metrics, named as
-// OpenSIPS's prometheus module names them). SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
+// OpenSIPS's prometheus module names them), --mcp every command as an MCP tool (default /mcp). --allow-origin
+// lets pages on that origin call the HTTP port from a browser (CORS), and the MCP endpoint take requests from
+// them. SIGINT, SIGTERM and the `kill` command stop it cleanly (the FIFO and socket files it made are removed).
 #include "core.hpp"
 
 #include <mi/transport/address.hpp>
@@ -27,6 +30,7 @@
 #include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
 #include <mi/transport/https.hpp>
+#include <mi/transport/mcp.hpp>
 #include <mi/transport/prometheus.hpp>
 #include <mi/transport/xmlrpc.hpp>
 
@@ -49,7 +53,8 @@ namespace {
 
 constexpr char const* usage =
     "usage: mi_daemon [--http [ADDRESS:PORT]] [--http-user NAME:PASSWORD[:PERMISSION]]... [--http-token TOKEN[:PERMISSION]]...\n"
-    "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
+    "                 [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--mcp [ROOT]] [--allow-origin ORIGIN]...\n"
+    "                 [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]\n"
     "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
     "                 [--limit NAME=VALUE]... [--audit]\n"
     "                 [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]\n"
@@ -65,6 +70,7 @@ struct configuration {
     std::optional<mi::html::options> html;
     std::optional<mi::xmlrpc::options> xmlrpc;
     std::optional<mi::prometheus::options> prometheus;
+    std::optional<mi::mcp::options> mcp;
     std::optional<mi::fifo::options> fifo;
     std::vector<mi::datagram::options> datagrams;
     mi::limits limits;
@@ -143,6 +149,7 @@ struct deferred {
     std::optional<std::chrono::microseconds> busy_poll;
     std::optional<std::string> tls_cert, tls_key;
     mi::http::access access;
+    std::vector<std::string> allowed_origins;
 };
 
 // The command line, one option at a time; an option's value is the next argument unless that is an option.
@@ -195,6 +202,11 @@ bool http_option(std::string_view option, arguments& args, configuration& c, def
     } else if (option == "--prometheus") {
         c.prometheus.emplace();
         c.prometheus->root = args.value("metrics");
+    } else if (option == "--mcp") {
+        c.mcp.emplace();
+        c.mcp->root = args.value("mcp");
+    } else if (option == "--allow-origin") {
+        later.allowed_origins.push_back(args.value(nullptr));
     } else {
         return false;
     }
@@ -268,6 +280,10 @@ void apply(deferred& later, configuration& c) {
         if (!c.http) fail("--http-user and --http-token need --http");
         c.http->access = std::move(later.access);
     }
+    if (!later.allowed_origins.empty()) {
+        if (!c.http) fail("--allow-origin needs --http");
+        c.http->allowed_origins = std::move(later.allowed_origins);
+    }
     if (auto const timeout = later.async_timeout) {
         if (c.http) c.http->async_timeout = *timeout;
         if (c.fifo) c.fifo->async_timeout = *timeout;
@@ -304,10 +320,10 @@ configuration parse(int argc, char** argv) {
         c.fifo->reply_dir = *later.reply_dir;
     }
     if (!c.http && !c.fifo && c.datagrams.empty()) {
-        if (!c.html && !c.xmlrpc && !c.prometheus) c.fifo.emplace();
+        if (!c.html && !c.xmlrpc && !c.prometheus && !c.mcp) c.fifo.emplace();
         c.http.emplace();
     }
-    if ((c.html || c.xmlrpc || c.prometheus) && !c.http) c.http.emplace(); // they are served on the HTTP port
+    if ((c.html || c.xmlrpc || c.prometheus || c.mcp) && !c.http) c.http.emplace(); // served on the HTTP port
     apply(later, c);
     return c;
 }
@@ -372,8 +388,11 @@ private:
     using html_endpoint = mi::http::optional_endpoint<mi::html::page>;
     using xmlrpc_endpoint = mi::http::optional_endpoint<mi::xmlrpc::endpoint>;
     using prometheus_endpoint = mi::http::optional_endpoint<mi::prometheus::endpoint>;
-    using http_server = mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint>;
-    using https_server = mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint>;
+    using mcp_endpoint = mi::http::optional_endpoint<mi::mcp::endpoint>;
+    using http_server =
+        mi::http::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint, mcp_endpoint>;
+    using https_server =
+        mi::https::server<counted_type, html_endpoint, xmlrpc_endpoint, prometheus_endpoint, mcp_endpoint>;
 
     void start_http(configuration const& config) {
         html_endpoint html;
@@ -382,15 +401,18 @@ private:
         if (config.xmlrpc) xmlrpc = mi::xmlrpc::endpoint(*config.xmlrpc);
         prometheus_endpoint prometheus;
         if (config.prometheus) prometheus = mi::prometheus::endpoint(core_.statistics(), *config.prometheus);
+        mcp_endpoint mcp;
+        if (config.mcp) mcp = mi::mcp::endpoint(dispatcher_.schema(), *config.mcp);
         boost::asio::ip::tcp::endpoint bound;
         if (config.tls) {
             https_ = std::make_unique<https_server>(io_, tls_context(*config.tls), counted_, *config.http,
-                                                    std::move(html), std::move(xmlrpc), std::move(prometheus));
+                                                    std::move(html), std::move(xmlrpc), std::move(prometheus),
+                                                    std::move(mcp));
             https_->start();
             bound = https_->local_endpoint();
         } else {
             http_ = std::make_unique<http_server>(io_, counted_, *config.http, std::move(html), std::move(xmlrpc),
-                                                  std::move(prometheus));
+                                                  std::move(prometheus), std::move(mcp));
             http_->start();
             bound = http_->local_endpoint();
         }
@@ -419,6 +441,7 @@ private:
         if (config.xmlrpc) core_.log(daemon_core::notice, "XML-RPC on " + where + "/" + config.xmlrpc->root);
         if (config.prometheus)
             core_.log(daemon_core::notice, "Prometheus metrics on " + where + "/" + config.prometheus->root);
+        if (config.mcp) core_.log(daemon_core::notice, "MCP on " + where + "/" + config.mcp->root);
     }
 
     boost::asio::io_context& io_;

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace mi::builtin {
@@ -21,16 +22,20 @@ inline constexpr std::string_view unknown_command_message = "unknown MI command"
 /** `which`: every name a client may type (canonical names in a set of modules). */
 MI_DECL std::vector<std::string_view> which_all(introspection const& set);
 
+/** What `which command` answers: the parameter names of each recipe, or the commands of a module. */
+using which_answer = std::variant<std::vector<std::vector<std::string_view>>, std::vector<std::string_view>>;
+
 /** `which command`: the parameter names of each recipe; "module:" lists that module's commands. */
-MI_DECL result<boost::json::value> which_one(introspection const& set, std::string_view command);
+MI_DECL result<which_answer> which_one(introspection const& set, std::string_view command);
 
 inline std::string_view help_usage() { return "Usage: help mi_cmd - returns information about 'mi_cmd'"; }
 
 /** `help mi_cmd`: `{"Help": ..., "Exported by": ...}` as OpenSIPS answers. */
 MI_DECL result<boost::json::object> help_one(introspection const& set, std::string_view mi_cmd);
 
-/** `rpc.discover`: an OpenRPC 1.3 document of the set. A command's recipes are its `x-recipes`; `params`
-    holds every parameter of any recipe, required only when every recipe requires it. */
+/** `rpc.discover`: an OpenRPC 1.3 document of the set. A command's recipes are its `x-recipes` (their
+    parameter names), `x-recipe-params` (the JSON Schema of each one's by-name params object) and
+    `x-permissions`; `params` holds every parameter of any recipe, required only when every recipe requires it. */
 MI_DECL boost::json::value discover(introspection const& set);
 
 // Spelled as the types mi::command<...>(...) makes of them (tests/introspection.cpp checks that it still does):

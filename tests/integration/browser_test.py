@@ -4,7 +4,8 @@
 """mi_daemon's HTML page (mi::html::page) in a real browser: headless Chromium driven over W3C WebDriver
 (chromedriver), with nothing but python3's standard library. It follows links, fills and submits the forms,
 reads the results, checks that what reaches the page from a request or a result is shown and never run
-(XSS), and saves two screenshots, which it checks are not blank. The daemon, chromedriver and Chromium run on
+(XSS), and saves two screenshots, which it checks are not blank. CORS too: pages on two other origins, one of
+them allowed, fetch() JSON-RPC and MCP from the daemon. The daemon, chromedriver and Chromium run on
 127.0.0.1 with files in a fresh temp dir, and are stopped by their pids, also when a test fails.
 
 usage: browser_test.py PATH/TO/mi_daemon SCREENSHOT_DIR"""
@@ -274,6 +275,10 @@ class WebDriver:
 
     def execute(self, script, *args):
         return self.call("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def execute_async(self, script, *args):
+        """Runs `script`, whose last argument is the callback that gives its result."""
+        return self.call("POST", "/execute/async", {"script": script, "args": list(args)})
 
     def find(self, css):
         return Element(self, self.call("POST", "/element", {"using": "css selector", "value": css})[ELEMENT])
@@ -584,6 +589,85 @@ class BrowserTest(unittest.TestCase):
             self.page(path)
             self.b.wait_for("section#problem")
             self.assert_nothing_ran()
+
+
+class PageServer:
+    """A blank page served on its own loopback port: an origin of its own for cross-origin fetches."""
+
+    def __init__(self, workdir):
+        import http.server
+        import threading
+        root = tempfile.mkdtemp(prefix="page_", dir=workdir)
+        with open(os.path.join(root, "index.html"), "w") as f:
+            f.write("<!doctype html><title>another origin</title>")
+        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=root)  # noqa: E731
+        http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# What a page's script gets from a cross-origin fetch: the JSON answer and the session header it could read, or
+# the browser's refusal.
+CROSS_ORIGIN_FETCH = """
+const [url, body, done] = arguments;
+fetch(url, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+            body: body})
+    .then(async (r) => done({status: r.status, session: r.headers.get("Mcp-Session-Id"), body: await r.text()}))
+    .catch((e) => done({refused: String(e)}));
+"""
+
+
+class CorsTest(unittest.TestCase):
+    """CORS in Chromium itself: a page on an allowed origin calls JSON-RPC and MCP (a preflight each, since the
+    body is application/json), a page on another origin is refused by the browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mi_cors_test_")
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.allowed = PageServer(cls.tmp.name)
+        cls.addClassCleanup(cls.allowed.stop)
+        cls.other = PageServer(cls.tmp.name)
+        cls.addClassCleanup(cls.other.stop)
+        cls.d = daemon_test.Daemon(cls.tmp.name, extra=["--mcp", "--allow-origin", cls.allowed.origin])
+        cls.addClassCleanup(cls.d.stop)
+        cls.b = WebDriver(cls.tmp.name)
+        cls.addClassCleanup(cls.b.quit)
+        cls.base = "http://127.0.0.1:%d" % cls.d.http_port
+
+    def fetch_from(self, page, path, body):
+        self.b.get(page.origin + "/index.html")
+        return self.b.execute_async(CROSS_ORIGIN_FETCH, self.base + path, json.dumps(body))
+
+    def test_an_allowed_origin_calls_json_rpc_and_mcp(self):
+        answer = self.fetch_from(self.allowed, "/mi", {"jsonrpc": "2.0", "id": 1, "method": "pwd"})
+        self.assertEqual(answer.get("status"), 200, answer)
+        self.assertIn("WD", json.loads(answer["body"])["result"])
+        answer = self.fetch_from(self.allowed, "/mcp", {
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "page", "version": "1"}}})
+        self.assertEqual(answer.get("status"), 200, answer)
+        self.assertRegex(answer["session"] or "", "^[0-9a-f]{32}$")  # exposed to the page's script
+
+    def received(self):
+        """core:rcv_requests, which counts every MI request (this one too)."""
+        status, _, body = self.d.curl(daemon_test.opensips_request("get_statistics", {"statistics": ["rcv_requests"]}))
+        self.assertEqual(status, 200, body)
+        return json.loads(body)["result"]["core:rcv_requests"]
+
+    def test_another_origin_is_refused_by_the_browser(self):
+        before = self.received()
+        for path in ("/mi", "/mcp"):
+            answer = self.fetch_from(self.other, path, {"jsonrpc": "2.0", "id": 1, "method": "pwd"})
+            self.assertIn("refused", answer, answer)
+            self.assertIn("Failed to fetch", answer["refused"])
+        self.assertEqual(self.received(), before + 1)  # the preflight failed, so the call itself was never sent
 
 
 def main():

@@ -55,10 +55,14 @@ public:
     std::string_view root() const noexcept { return root_; }
     static constexpr std::string_view name() noexcept { return "the Prometheus endpoint"; }
 
+    /** HEAD too, which some health checks send. */
+    static bool accepts(mi::http::beast_http::verb method) noexcept { return method == mi::http::beast_http::verb::head; }
+
     mi::http::routing route(mi::http::request_view const& r, std::string&) const {
         using mi::http::beast_http::status;
         using mi::http::beast_http::verb;
-        if (r.method != verb::get && r.method != verb::head) return {{}, {status::method_not_allowed, text_type, {}}};
+        if (r.method != verb::get && r.method != verb::head)
+            return {{}, mi::http::method_not_allowed("GET, HEAD", text_type)};
         auto const f = openmetrics_ ? negotiated(r.accept) : format::text;
         return {{}, {status::ok, f == format::openmetrics ? openmetrics_type : text_type, exposition(*stats_, naming_, f)}};
     }

@@ -36,7 +36,7 @@ public:
 
     mi::http::routing route(mi::http::request_view const& r, std::string& scratch) const {
         using mi::http::beast_http::status;
-        if (r.method == mi::http::beast_http::verb::get) return {{}, {status::method_not_allowed, {}, {}}};
+        if (r.method == mi::http::beast_http::verb::get) return {{}, mi::http::method_not_allowed("POST")};
         if (r.body.empty()) return {{}, {status::bad_request, {}, {}}};
         switch (detail::translate_call(r.body, scratch)) {
         case detail::call_status::ok: return {scratch, {}};

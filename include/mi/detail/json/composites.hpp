@@ -16,6 +16,7 @@
 #include <string_view>
 #include <tuple>
 #include <utility>
+#include <variant>
 
 namespace mi::detail {
 
@@ -219,6 +220,33 @@ struct tuple_family {
                 {"type", "array"},
                 {"prefixItems", boost::json::array{json_schema_of<std::remove_cvref_t<std::tuple_element_t<I, T>>>()...}}};
         }(std::make_index_sequence<std::tuple_size_v<T>>{});
+    }
+};
+
+template <class T>
+inline constexpr bool is_variant = false;
+template <class... Alternatives>
+inline constexpr bool is_variant<std::variant<Alternatives...>> = true;
+
+/** std::variant of writable types, a result that is one of several shapes: written as its alternative; its
+    schema says "any of" them. */
+struct variant_family : writes_only {
+    template <class T>
+    static constexpr bool claims = is_variant<T>;
+    template <class T>
+    static constexpr bool writes = []<class... Alternatives>(std::variant<Alternatives...> const*) {
+        return (writable_type<Alternatives>::value && ...);
+    }(static_cast<T const*>(nullptr));
+
+    template <class T>
+    static void write(json_writer& w, T const& value) {
+        std::visit([&](auto const& alternative) { write_json(w, alternative); }, value);
+    }
+    template <class T>
+    static boost::json::value schema(schema_use use) {
+        return []<class... Alternatives>(std::variant<Alternatives...> const*, schema_use use) {
+            return boost::json::object{{"anyOf", boost::json::array{json_schema_of<Alternatives>(use)...}}};
+        }(static_cast<T const*>(nullptr), use);
     }
 };
 

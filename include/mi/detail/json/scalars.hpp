@@ -63,10 +63,16 @@ struct integer_family : binds_and_writes {
     }
     template <class T>
     static void write(json_writer& w, T value) { w.integer(value); }
+    // A 64-bit maximum is no double (JavaScript reads 2^64-1 as 2^64, beyond the range), so the schema says
+    // "less than 2^N", which a double holds exactly; the minimums (0, -2^63) all are doubles.
     template <class T>
     static boost::json::value schema(schema_use) {
-        return boost::json::object{
-            {"type", "integer"}, {"minimum", std::numeric_limits<T>::min()}, {"maximum", std::numeric_limits<T>::max()}};
+        boost::json::object s{{"type", "integer"}, {"minimum", std::numeric_limits<T>::min()}};
+        if constexpr (std::numeric_limits<T>::digits < std::numeric_limits<double>::digits)
+            s["maximum"] = std::numeric_limits<T>::max();
+        else
+            s["exclusiveMaximum"] = std::ldexp(1.0, std::numeric_limits<T>::digits);
+        return s;
     }
 
     // Strict decimal, as OpenSIPS reads integers sent as strings: an optional sign, then digits only.

@@ -17,9 +17,9 @@
 
 namespace mi::detail {
 
-// std::optional comes before the custom conversions because Boost.JSON converts it (and std::variant) through
-// tag_invoke of its own: optional parameters are ours to bind.
-using families = boost::mp11::mp_list<optional_family, custom_family, boolean_family, integer_family, floating_family,
+// std::optional and std::variant come before the custom conversions because Boost.JSON converts them through
+// tag_invoke of its own: optional parameters are ours to bind, and a variant's schema ours to write.
+using families = boost::mp11::mp_list<optional_family, variant_family, custom_family, boolean_family, integer_family, floating_family,
                                       enumeration_family, text_family, null_family, dom_family, structure_family,
                                       map_family, sequence_family, tuple_family, no_family>;
 

@@ -17,23 +17,22 @@ MI_DECL std::vector<std::string_view> which_all(introspection const& set) {
     return names;
 }
 
-MI_DECL result<boost::json::value> which_one(introspection const& set, std::string_view command) {
+MI_DECL result<which_answer> which_one(introspection const& set, std::string_view command) {
     if (set.uses_modules() && command.size() > 1 && command.back() == ':') {
-        boost::json::array names;
+        std::vector<std::string_view> names;
         for (auto const& c : set.commands())
-            if (c.canonical.starts_with(command)) names.emplace_back(c.canonical);
+            if (c.canonical.starts_with(command)) names.push_back(c.canonical);
         if (names.empty()) return error(unknown_command_code, std::string(unknown_command_message));
-        return boost::json::value(std::move(names));
+        return which_answer(std::move(names));
     }
     auto const* found = set.find(command);
     if (!found) return error(unknown_command_code, std::string(unknown_command_message));
-    boost::json::array recipes;
+    std::vector<std::vector<std::string_view>> recipes;
     for (auto const& r : found->recipes) {
-        boost::json::array names;
-        for (auto const& p : r.params) names.emplace_back(p.name);
-        recipes.emplace_back(std::move(names));
+        auto& names = recipes.emplace_back();
+        for (auto const& p : r.params) names.push_back(p.name);
     }
-    return boost::json::value(std::move(recipes));
+    return which_answer(std::move(recipes));
 }
 
 MI_DECL result<boost::json::object> help_one(introspection const& set, std::string_view mi_cmd) {
@@ -59,9 +58,14 @@ MI_DECL boost::json::value discover(introspection const& set) {
             }
             return true;
         };
+        array by_name; // each recipe's params as the object a by-name call sends
         for (auto const& r : c.recipes) {
             array recipe;
+            object properties;
+            array required;
             for (auto const& p : r.params) {
+                properties[p.name] = p.schema();
+                if (p.required) required.emplace_back(p.name);
                 recipe.emplace_back(p.name);
                 bool const seen = std::any_of(params.begin(), params.end(), [&](auto const& e) {
                     return e.as_object().at("name").as_string() == p.name;
@@ -72,20 +76,24 @@ MI_DECL boost::json::value discover(introspection const& set) {
                                                {"schema", p.schema()}});
             }
             recipes.emplace_back(std::move(recipe));
+            object named{{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+            if (!required.empty()) named["required"] = std::move(required);
+            by_name.emplace_back(std::move(named));
         }
         object method{{"name", c.canonical},
                       {"paramStructure", c.named_params_only ? "by-name" : "either"},
                       {"params", std::move(params)},
-                      {"x-recipes", std::move(recipes)}};
+                      {"x-recipes", std::move(recipes)},
+                      {"x-recipe-params", std::move(by_name)}};
         if (!c.help.empty()) method["summary"] = c.help;
-        // one result schema when the recipes agree, otherwise any of them
+        // one result schema when the recipes agree, otherwise any of them (anyOf: their answers may overlap)
         array results;
         for (auto const& r : c.recipes) {
             auto schema = r.result_schema();
             if (std::find(results.begin(), results.end(), schema) == results.end()) results.push_back(std::move(schema));
         }
         method["result"] = object{{"name", "result"},
-                                  {"schema", results.size() == 1 ? results[0] : object{{"oneOf", std::move(results)}}}};
+                                  {"schema", results.size() == 1 ? results[0] : object{{"anyOf", std::move(results)}}}};
         array permissions; // what each recipe needs, in the order `which` lists them
         for (auto const& r : c.recipes) permissions.emplace_back(name_of(r.needs));
         method["x-permissions"] = std::move(permissions);

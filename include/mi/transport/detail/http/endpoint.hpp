@@ -6,8 +6,10 @@
 // and httpd's routing of a request to the endpoint under whose root it is. Part of <mi/transport/http.hpp>.
 
 #include <mi/answer.hpp>
+#include <mi/context.hpp>
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/mp11/algorithm.hpp>
@@ -20,6 +22,7 @@
 #include <string_view>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace mi::http {
 
@@ -33,6 +36,16 @@ struct request_view {
     std::string_view content_type;
     std::string_view body;
     std::string_view accept; ///< the Accept header: which format a scraper wants
+    permission granted = permission::admin; ///< what the request's credentials allow (the server checked them)
+    bool origin_allowed = true; ///< no `Origin` header, or one of `options::allowed_origins`
+    beast_http::fields const* fields = nullptr; ///< every header, for an endpoint that reads one of its own
+
+    /** The value of header `name`; empty when absent. */
+    std::string_view header(std::string_view name) const {
+        if (!fields) return {};
+        auto const found = fields->find(name);
+        return found == fields->end() ? std::string_view() : std::string_view(found->value());
+    }
 };
 
 /** A response an endpoint makes. */
@@ -40,7 +53,13 @@ struct reply {
     beast_http::status status = beast_http::status::ok;
     std::string_view content_type; ///< empty: no Content-Type
     std::string body;
+    std::vector<std::pair<std::string_view, std::string>> headers = {}; ///< more fields (`Allow`, a session id)
 };
+
+/** 405 with the `Allow` header RFC 9110 asks for. */
+inline reply method_not_allowed(std::string_view allow, std::string_view content_type = {}) {
+    return {beast_http::status::method_not_allowed, content_type, {}, {{"Allow", std::string(allow)}}};
+}
 
 /** What an endpoint makes of a request: a JSON-RPC request for the dispatcher, whose answer `render` turns
     into the response, or (when `call` is empty) the response itself. */
@@ -50,9 +69,11 @@ struct routing {
 };
 
 /** A way of talking to the dispatcher over HTTP under a root of its own: JSON-RPC itself (`json_rpc`, always
-    there), the HTML page (<mi/transport/html.hpp>), XML-RPC (<mi/transport/xmlrpc.hpp>). An endpoint only
-    translates; the server owns sockets, limits and timeouts. `render` is also called with
-    `answer_kind::failed` and no text when the answer did not come in time. */
+    there), the HTML page (<mi/transport/html.hpp>), XML-RPC (<mi/transport/xmlrpc.hpp>), Prometheus, MCP. An
+    endpoint only translates; the server owns sockets, limits and timeouts. `render` is also called with
+    `answer_kind::failed` and no text when the answer did not come in time. Requests are GET or POST (httpd
+    answers any other method 406) unless the endpoint has `bool accepts(beast_http::verb) const` saying it
+    takes another one. */
 template <class E>
 concept endpoint = std::copy_constructible<E> &&
     requires(E const& e, request_view const& r, std::string& scratch, answer_kind kind, std::string&& text) {
@@ -77,6 +98,10 @@ public:
     reply render(request_view const& r, answer_kind kind, std::string&& text) const {
         return endpoint_->render(r, kind, std::move(text));
     }
+    bool accepts(beast_http::verb method) const {
+        if constexpr (requires { endpoint_->accepts(method); }) return endpoint_ && endpoint_->accepts(method);
+        else return false;
+    }
 
 private:
     std::optional<E> endpoint_;
@@ -89,6 +114,14 @@ template <class E>
 bool serving(E const& e) {
     if constexpr (requires { e.enabled(); }) return e.enabled();
     else return true;
+}
+
+// GET and POST reach every endpoint; another method only one that says it takes it.
+template <class E>
+bool accepting(E const& e, beast_http::verb method) {
+    if (method == beast_http::verb::get || method == beast_http::verb::post) return true;
+    if constexpr (requires { e.accepts(method); }) return e.accepts(method);
+    else return false;
 }
 
 // Pages httpd itself produces, byte for byte (OpenSIPS modules/httpd/httpd_proc.c).
@@ -138,7 +171,7 @@ public:
 
     routing route(request_view const& r, std::string&) const {
         using beast_http::status;
-        if (r.method == beast_http::verb::get) return {{}, {status::method_not_allowed, detail::json_type, {}}};
+        if (r.method == beast_http::verb::get) return {{}, method_not_allowed("POST", detail::json_type)};
         if (r.body.empty() || !detail::accepted_content_type(r.content_type))
             return {{}, {status::bad_request, detail::json_type, {}}};
         return {r.body, {}};
@@ -159,8 +192,9 @@ namespace detail {
 
 inline constexpr std::string_view unauthorized_page = "<html><body>Unauthorized</body></html>";
 
-/** The endpoints of one server, and httpd's part of routing: the method (only GET and POST exist, else 406),
-    then the URL (the endpoint with the longest root the path is under, else 400), then the endpoint's own. */
+/** The endpoints of one server, and httpd's part of routing: the URL (the endpoint with the longest root the
+    path is under, else 400), the method (GET and POST, or one the endpoint accepts, else 406: httpd's answer
+    comes first), then the endpoint's own. */
 template <class... Extra>
 class endpoints {
     using all = std::tuple<json_rpc, Extra...>;
@@ -180,14 +214,20 @@ public:
     /** Routes `r`; `chosen` receives the endpoint that must render the answer when there is a call. */
     routing route(request_view const& r, std::size_t& chosen, std::string& scratch) const {
         using beast_http::status;
-        if (r.method != beast_http::verb::get && r.method != beast_http::verb::post)
-            return {{}, {status::not_acceptable, html_type, std::string(unsupported_page)}};
-        std::optional<std::size_t> best;
-        for (std::size_t i = 0; i < count; ++i)
-            if (serves(i) && under_root(r.target, root(i)) && (!best || root(i).size() > root(*best).size())) best = i;
-        if (!best) return {{}, {status::bad_request, html_type, std::string(bad_url_page)}};
+        auto const best = owner(r.target);
+        if (!best || !accepts(*best, r.method)) {
+            if (r.method != beast_http::verb::get && r.method != beast_http::verb::post)
+                return {{}, {status::not_acceptable, html_type, std::string(unsupported_page)}};
+            return {{}, {status::bad_request, html_type, std::string(bad_url_page)}};
+        }
         chosen = *best;
         return with(chosen, [&](auto const& e) { return e.route(r, scratch); });
+    }
+
+    /** Whether the endpoint that `target` goes to takes `method` (a CORS preflight asks). */
+    bool accepts(std::string_view target, beast_http::verb method) const {
+        auto const best = owner(target);
+        return best && accepts(*best, method);
     }
 
     reply render(std::size_t chosen, request_view const& r, answer_kind kind, std::string&& text) const {
@@ -199,6 +239,18 @@ public:
     }
 
 private:
+    // The endpoint with the longest root `target` is under.
+    std::optional<std::size_t> owner(std::string_view target) const {
+        std::optional<std::size_t> best;
+        for (std::size_t i = 0; i < count; ++i)
+            if (serves(i) && under_root(target, root(i)) && (!best || root(i).size() > root(*best).size())) best = i;
+        return best;
+    }
+
+    bool accepts(std::size_t i, beast_http::verb method) const {
+        return with(i, [&](auto const& e) { return accepting(e, method); });
+    }
+
     bool serves(std::size_t i) const {
         return with(i, [](auto const& e) { return serving(e); });
     }

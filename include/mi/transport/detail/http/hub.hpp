@@ -6,6 +6,7 @@
 // Part of <mi/transport/http.hpp>.
 
 #include <mi/context.hpp>
+#include <mi/transport/detail/http/cors.hpp>
 #include <mi/transport/detail/http/endpoint.hpp>
 #include <mi/transport/detail/http/gatekeeper.hpp>
 #include <mi/transport/detail/http/options.hpp>
@@ -70,12 +71,13 @@ public:
     hub(Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
         : layer_(std::move(layer)), dispatcher_(dispatcher), options_(std::move(o)),
           endpoints_(json_rpc(options_.root), std::move(extra)...),
-          gate_(options_.access, options_.granted) {}
+          gate_(options_.access, options_.granted), cors_(options_.allowed_origins) {}
 
     Layer const& layer() const noexcept { return layer_; }
     options const& settings() const noexcept { return options_; }
     endpoints<Extra...> const& routes() const noexcept { return endpoints_; }
     gatekeeper const& gate() const noexcept { return gate_; }
+    detail::cors const& cors() const noexcept { return cors_; }
 
     bool stopped() const {
         std::lock_guard lock(mutex_);
@@ -158,6 +160,7 @@ private:
     options options_;
     endpoints<Extra...> endpoints_;
     gatekeeper gate_;
+    detail::cors cors_;
     mi::transport::detail::identity const identity_{"http", options_.granted, &options_.on_limit};
     mutable std::mutex mutex_;
     std::condition_variable idle_;

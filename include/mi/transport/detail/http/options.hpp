@@ -52,6 +52,9 @@ struct options {
     std::size_t max_requests_per_connection = 10000; ///< the last one's response closes the connection
     mi::http::access access;                         ///< credentials every request must carry; none by default
     permission granted = permission::admin;          ///< what calls may do when `access` asks for no credentials
+    /// Pages on these origins ("https://console.example.com") may call the server from a browser (CORS, every
+    /// root); the MCP endpoint refuses a request with any other `Origin` (403). None by default.
+    std::vector<std::string> allowed_origins;
     limit_hook on_limit;                             ///< told of each limit hit ("body", "header", "timeout", ...)
 };
 

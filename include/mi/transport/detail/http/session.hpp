@@ -33,10 +33,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mi::http {
 
@@ -84,7 +84,7 @@ public:
         refusing_ = true;
         hit("connections");
         boost::asio::post(executor(), [self = this->shared_from_this()] {
-            self->send(beast_http::status::service_unavailable, {}, {}, false, true);
+            self->send({beast_http::status::service_unavailable, {}, {}}, false, true);
         });
     }
 
@@ -184,21 +184,27 @@ private:
         using beast_http::status;
         auto refuse = [&](std::string_view limit, status answer) {
             hit(limit);
-            send(answer, {}, {}, false, true);
+            send({answer, {}, {}}, false, true);
         };
         if (timed_out_) return refuse("timeout", status::request_timeout);
         if (ec == beast_http::error::body_limit) return refuse("body", status::payload_too_large);
         if (ec == beast_http::error::header_limit) return refuse("header", status::request_header_fields_too_large);
         if (ec.category() == make_error_code(beast_http::error::end_of_stream).category() &&
             ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message)
-            return send(status::bad_request, {}, {}, false, true); // malformed
+            return send({status::bad_request, {}, {}}, false, true); // malformed
         close();                                                   // the peer went away
     }
 
     request_view view() const {
         auto const& request = parser_->get();
-        return {request.method(), request.target(), request[beast_http::field::content_type], request.body(),
-                request[beast_http::field::accept]};
+        return {request.method(),
+                request.target(),
+                request[beast_http::field::content_type],
+                request.body(),
+                request[beast_http::field::accept],
+                granted_,
+                hub_->cors().admits(request[beast_http::field::origin]),
+                &request.base()};
     }
 
     void on_request() {
@@ -207,13 +213,19 @@ private:
             keep_alive_ = false; // this response closes the connection; the client opens another
             hit("requests_per_connection");
         }
+        auto const& request_fields = parser_->get();
+        if (request_fields.method() == beast_http::verb::options && hub_->cors().enabled() &&
+            request_fields.count(beast_http::field::access_control_request_method) != 0)
+            // a browser asks before a cross-origin call, without credentials: answered before they are checked
+            return send(hub_->cors().preflight(request_fields.base(), request_fields.target(), hub_->routes()), false,
+                        false);
         auto const& gate = hub_->gate();
-        auto const granted = gate.admits(parser_->get()[beast_http::field::authorization]);
+        auto const granted = gate.admits(request_fields[beast_http::field::authorization]);
         if (!granted) {
             // httpd's check comes first, for every request: nothing about the server is told before it
-            send(beast_http::status::unauthorized, html_type, std::string(unauthorized_page), false, false,
-                 gate.challenges());
-            return;
+            reply refusal{beast_http::status::unauthorized, html_type, std::string(unauthorized_page)};
+            for (auto const& c : gate.challenges()) refusal.headers.emplace_back("WWW-Authenticate", c);
+            return send(std::move(refusal), false, false);
         }
         granted_ = *granted;
         auto const request = view();
@@ -295,19 +307,19 @@ private:
     }
 
     void send(reply r, bool head, bool close_after) {
-        send(r.status, r.content_type, std::move(r.body), head, close_after);
-    }
-
-    void send(beast_http::status status, std::string_view content_type, std::string body, bool head, bool close_after,
-              std::span<std::string const> challenges = {}) {
         phase_ = phase::writing;
         arm(settings().read_timeout);
         response_ = {};
         response_.version(version_);
-        response_.result(status);
-        if (!content_type.empty()) response_.set(beast_http::field::content_type, content_type);
-        for (auto const& c : challenges) response_.insert(beast_http::field::www_authenticate, c);
-        response_.body() = std::move(body);
+        response_.result(r.status);
+        if (!r.content_type.empty()) response_.set(beast_http::field::content_type, r.content_type);
+        std::vector<std::string_view> names;
+        for (auto const& [name, value] : r.headers) {
+            response_.insert(name, value);
+            names.push_back(name);
+        }
+        if (parser_) hub_->cors().expose(parser_->get()[beast_http::field::origin], response_.base(), names);
+        response_.body() = std::move(r.body);
         response_.prepare_payload();
         if (head) response_.body().clear(); // a HEAD response keeps its Content-Length but carries no body
         response_.keep_alive(keep_alive_ && !close_after);
