@@ -6,7 +6,8 @@ TypeScript SDK's client (tests/js/mcp_http.mjs: every revision, every tool again
 an asynchronous command, the read-only token, a foreign Origin, then kill); the daemon must have stopped by
 itself at the end. The schemas with ajv (tests/js/schemas.mjs): OpenRPC meta-schema, which's answers, limits,
 and every tool's inputSchema against what the dispatcher takes. The stdio bridge: `mi-cli mcp` spawned by the
-SDK's stdio client over FIFO, HTTP, UDP and UNIX (tests/js/mcp_stdio.mjs). Also the Streamable HTTP rules a client library hides: GET 405 with Allow, DELETE of a
+SDK's stdio client over FIFO, HTTP, UDP and UNIX (tests/js/mcp_stdio.mjs). The MCP Inspector's command-line
+mode lists and calls tools over HTTP and through mi-cli mcp. Also the Streamable HTTP rules a client library hides: GET 405 with Allow, DELETE of a
 session, the session required, and CORS, which is off without --allow-origin.
 
 usage: mcp_test.py PATH/TO/mi_daemon PATH/TO/mi-cli PATH/TO/tests/js"""
@@ -79,6 +80,24 @@ class McpTest(unittest.TestCase):
         run = subprocess.run([node(), os.path.join(JS, "schemas.mjs"), self.base, ADMIN],
                              capture_output=True, text=True, timeout=180, cwd=JS)
         self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+
+    def inspector(self, *args):
+        """The MCP Inspector's command-line mode: its JSON output."""
+        run = subprocess.run([node(), os.path.join(JS, "node_modules", ".bin", "mcp-inspector"), "--cli", *args],
+                             capture_output=True, text=True, timeout=120, cwd=JS)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        return json.loads(run.stdout)
+
+    def test_the_mcp_inspector_lists_and_calls(self):
+        over_http = [f"{self.base}/mcp", "--transport", "http", "--header", "Authorization: Bearer " + ADMIN]
+        tools = self.inspector(*over_http, "--method", "tools/list")["tools"]
+        self.assertIn("log_level", [t["name"] for t in tools])
+        called = self.inspector(*over_http, "--method", "tools/call", "--tool-name", "log_level", "--tool-arg", "level=2")
+        self.assertEqual(called["isError"], False)
+        self.assertEqual(called["structuredContent"], {"New global log level": 2})
+        over_stdio = [daemon_test.CLI, "--fifo", self.d.fifo, "--reply-dir", self.d.dir + "/", "mcp"]
+        called = self.inspector(*over_stdio, "--method", "tools/call", "--tool-name", "pwd")
+        self.assertEqual(json.loads(called["content"][0]["text"]), {"WD": os.getcwd()})
 
     def test_streamable_http_rules(self):
         status, headers, _ = self.request("GET")
