@@ -210,6 +210,11 @@ BOOST_AUTO_TEST_CASE(a_name_is_declared_once_whatever_its_case) {
     BOOST_TEST(stats.size() == 3u); // the refused group added nothing
     stats.add_gauge("core", "other");
     BOOST_TEST(stats.size() == 4u);
+    // a group refused at its second member takes back its first, whose name stays free
+    stats.add_gauge("tm", "RCV_REPLIES");
+    BOOST_CHECK_THROW(stats.add_group<core_statistics>("tm"), std::invalid_argument);
+    BOOST_TEST(stats.size() == 5u);
+    BOOST_CHECK_NO_THROW(stats.add_counter("tm", "rcv_requests"));
 }
 
 BOOST_AUTO_TEST_CASE(each_visits_in_declaration_order_and_each_selected_as_get_selects) {

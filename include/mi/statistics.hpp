@@ -13,6 +13,7 @@
 
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -95,13 +96,23 @@ struct holds_statistic {
     using fn = std::bool_constant<is_statistic_member<std::remove_cvref_t<decltype(std::declval<Group&>().*Member::pointer)>>>;
 };
 
+constexpr char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 inline bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < a.size(); ++i)
         if (lower(a[i]) != lower(b[i])) return false;
-    }
     return true;
+}
+
+// `group:name` in lower case: two statistics whose keys fold to one are one statistic to get_statistics.
+inline std::string folded_key(std::string_view group, std::string_view name) {
+    std::string key;
+    key.reserve(group.size() + 1 + name.size());
+    for (char c : group) key += lower(c);
+    key += ':';
+    for (char c : name) key += lower(c);
+    return key;
 }
 
 } // namespace detail
@@ -137,6 +148,8 @@ public:
                 push_locked(group, member.name, std::string(s.help()), s.kind, &s, {});
             });
         } catch (...) {
+            for (std::size_t i = first; i < entries_.size(); ++i)
+                keys_.erase(detail::folded_key(entries_[i].group, entries_[i].name));
             entries_.resize(first);
             throw;
         }
@@ -294,10 +307,9 @@ private:
             name.find(':') != std::string_view::npos)
             throw std::invalid_argument("mi::statistics: a group and a name are non-empty and have no ':' (\"" +
                                         std::string(group) + ':' + std::string(name) + "\")");
-        for (auto const& e : entries_)
-            if (detail::equal_ignoring_case(e.group, group) && detail::equal_ignoring_case(e.name, name))
-                throw std::invalid_argument("mi::statistics: " + std::string(group) + ':' + std::string(name) +
-                                            " is there already");
+        if (keys_.contains(detail::folded_key(group, name)))
+            throw std::invalid_argument("mi::statistics: " + std::string(group) + ':' + std::string(name) +
+                                        " is there already");
     }
 
     // A counter or gauge that this object stores (a deque never moves what it holds).
@@ -312,11 +324,19 @@ private:
 
     void push_locked(std::string_view group, std::string_view name, std::string help, statistic_kind kind,
                      statistic* value, std::function<std::uint64_t()> compute) {
+        auto key = detail::folded_key(group, name);
         entries_.push_back({std::string(group), std::string(name), std::move(help), kind, value, std::move(compute)});
+        try {
+            keys_.insert(std::move(key));
+        } catch (...) {
+            entries_.pop_back();
+            throw;
+        }
     }
 
     mutable std::mutex mutex_;
     std::vector<entry> entries_;
+    boost::unordered_flat_set<std::string> keys_; // every entry's folded_key: adding is no scan of entries_
     std::deque<counter> counters_;
     std::deque<gauge> gauges_;
     std::vector<std::shared_ptr<void>> groups_;

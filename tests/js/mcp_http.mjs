@@ -9,6 +9,7 @@
 // Exits 0 when every check passed; prints each check's name, and what failed.
 
 import assert from "node:assert/strict";
+import { check, run } from "./checks.mjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
@@ -66,8 +67,6 @@ function shape(v) {
     return typeof v;
 }
 
-const checks = [];
-const check = (name, body) => checks.push([name, body]);
 
 check("each revision is negotiated, and its header sent after", async () => {
     for (const wanted of ["2025-11-25", "2025-06-18", "2025-03-26"]) {
@@ -175,14 +174,4 @@ check("kill, the last tool, stops the daemon", async () => {
     assert.equal(result.isError, false);
 });
 
-let failed = 0;
-for (const [name, body] of checks) {
-    try {
-        await body();
-        console.log(`ok    ${name}`);
-    } catch (e) {
-        failed += 1;
-        console.log(`FAIL  ${name}\n      ${e.stack ?? e}`);
-    }
-}
-process.exit(failed ? 1 : 0);
+await run();

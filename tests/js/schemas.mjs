@@ -10,6 +10,7 @@
 // usage: node schemas.mjs BASE_URL ADMIN_TOKEN     Exits 0 when every check passed.
 
 import assert from "node:assert/strict";
+import { check, run } from "./checks.mjs";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
 import toolsMeta from "@json-schema-tools/meta-schema";
@@ -35,8 +36,6 @@ const discovered = await jsonrpc("rpc.discover");
 const doc = discovered.result;
 const schemas = new Ajv2020({ strict: false, allErrors: true });
 
-const checks = [];
-const check = (name, body) => checks.push([name, body]);
 
 check("the OpenRPC document validates against the OpenRPC meta-schema", () => {
     // formats (uri, regex) are not what is checked here; without a format library ajv would warn of each
@@ -142,14 +141,4 @@ check("every tool's inputSchema takes exactly what the dispatcher takes", async 
     await client.close();
 });
 
-let failed = 0;
-for (const [name, body] of checks) {
-    try {
-        await body();
-        console.log(`ok    ${name}`);
-    } catch (e) {
-        failed += 1;
-        console.log(`FAIL  ${name}\n      ${e.stack ?? e}`);
-    }
-}
-process.exit(failed ? 1 : 0);
+await run();
