@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 #
-# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess, mi_bench_statistics, mi_daemon
+# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess, mi_bench_statistics, mi_bench_events, mi_daemon
 # and mi_bench_wire_client (Release, -O2 -DNDEBUG, into build/bench), runs W1..W5 in process (best of 5 x 1e6
-# requests), the statistics' costs, then build_cost.sh (W5 build figures), then wire.sh (mi_daemon against Kamailio over HTTP, FIFO and
+# requests), the statistics' and events' costs, then build_cost.sh (W5 build figures), then wire.sh (mi_daemon against Kamailio over HTTP, FIFO and
 # datagrams; needs wrk, and Kamailio for the comparison). Takes about ten minutes.
 # usage: benchmarks/run.sh     (CXX defaults to g++)
 set -euo pipefail
@@ -23,12 +23,14 @@ digest=$(include_digest)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
       -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=ON -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
-cmake --build "$build" -j1 --target mi_bench_inprocess mi_bench_statistics mi_daemon mi_bench_wire_client >&2
+cmake --build "$build" -j1 --target mi_bench_inprocess mi_bench_statistics mi_bench_events mi_daemon mi_bench_wire_client >&2
 
 echo "run.sh: timing W1..W5 in process" >&2
 inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
 echo "run.sh: statistics" >&2
 statistics=$("$build/benchmarks/mi_bench_statistics")
+echo "run.sh: events" >&2
+events=$("$build/benchmarks/mi_bench_events")
 echo "run.sh: measuring W5 build cost" >&2
 build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
 echo "run.sh: over the wire" >&2
@@ -70,6 +72,13 @@ statistics as Prometheus text and as \`get_statistics ["all"]\` beside \`boost::
 (\`statistics.cpp\`).
 
 $statistics
+
+## Events: raising
+
+What \`events.raise<"E_PIKE_BLOCKED">(payload)\` costs the raising thread with 0, 1 and 100 subscribers whose sinks
+only count (no socket), beside writing the notification alone (\`events.cpp\`).
+
+$events
 
 ## Build cost: the W5 translation unit
 

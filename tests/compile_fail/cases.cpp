@@ -3,6 +3,7 @@
 //
 // Every mistake design.md lists under "Compile-time checks" (and a few more), one `#if CASE_X` block each.
 // cases.cmake names the static_assert text each must produce; CASE_CONTROL must compile.
+#include <mi/events.hpp>
 #include <mi/mi.hpp>
 #include <mi/statistics.hpp>
 
@@ -36,6 +37,10 @@ struct statistics_with_an_int {
     int open = 0;
 };
 BOOST_DESCRIBE_STRUCT(statistics_with_an_int, (), (requests, open))
+struct blocked {
+    std::string ip;
+};
+BOOST_DESCRIBE_STRUCT(blocked, (), (ip))
 
 } // namespace
 
@@ -46,6 +51,9 @@ int main() {
     mi::dispatcher const d(set);
     mi::statistics stats;
     stats.add_group<described_statistics>("g").requests.increment();
+    mi::events events(mi::event_set(mi::event<"E_PIKE_BLOCKED", blocked>(), mi::event<"E_NONE">()));
+    events.raise<"E_PIKE_BLOCKED">(blocked{"192.168.2.11"});
+    events.raise<"E_NONE">();
     std::string out;
     return d.call(R"({"jsonrpc":"2.0","method":"two","params":[1,2],"id":1})", out) ? 0 : 1;
 #endif
@@ -140,6 +148,30 @@ int main() {
 #if CASE_STATISTICS_BAD_MEMBER
     mi::statistics stats;
     auto& set = stats.add_group<statistics_with_an_int>("g");
+#endif
+#if CASE_EVENT_BAD_NAME
+    constexpr auto set = mi::event_set(mi::event<"E-PIKE">());
+#endif
+#if CASE_EVENT_UNWRITABLE
+    constexpr auto set = mi::event_set(mi::event<"E_X", not_json>());
+#endif
+#if CASE_EVENT_TWICE
+    constexpr auto set = mi::event_set(mi::event<"E_X", int>(), mi::event<"E_X", blocked>());
+#endif
+#if CASE_EVENT_UNKNOWN
+    constexpr auto set = 0;
+    mi::events events(mi::event_set(mi::event<"E_PIKE_BLOCKED", blocked>()));
+    events.raise<"E_PIKE_BLOKED">(blocked{"192.168.2.11"});
+#endif
+#if CASE_EVENT_WRONG_PAYLOAD
+    constexpr auto set = 0;
+    mi::events events(mi::event_set(mi::event<"E_PIKE_BLOCKED", blocked>()));
+    events.raise<"E_PIKE_BLOCKED">(42);
+#endif
+#if CASE_EVENT_NO_PAYLOAD
+    constexpr auto set = 0;
+    mi::events events(mi::event_set(mi::event<"E_NONE">()));
+    events.raise<"E_NONE">(1);
 #endif
 #if !CASE_CONTROL
     (void)set;

@@ -86,7 +86,8 @@ public:
         auto const* m = message.if_object();
         if (!m) return invalid(errc::invalid_request, "an MCP message is a JSON object (batches are not served)");
         auto const* version = m->if_contains("jsonrpc");
-        if (!version || !version->is_string() || version->as_string() != "2.0") return invalid(errc::invalid_request, "\"jsonrpc\" must be \"2.0\"");
+        if (!version || !version->is_string() || version->as_string() != "2.0")
+            return invalid(errc::invalid_request, "\"jsonrpc\" must be \"2.0\"");
         auto const* method = m->if_contains("method");
         if (!method) return {}; // a response to a request of ours: none are sent, so nothing to match it to
         if (!method->is_string()) return invalid(errc::invalid_request, "\"method\" must be a string");
@@ -182,7 +183,8 @@ private:
         auto const* t = tools_.find(name->as_string());
         if (!t || !t->visible_to(granted))
             return {exchange::kind::answer,
-                    error_response(id, static_cast<int>(errc::invalid_params), "Unknown tool: " + std::string(name->as_string()))};
+                    error_response(id, static_cast<int>(errc::invalid_params),
+                                   "Unknown tool: " + std::string(name->as_string()))};
         boost::json::object c{{"jsonrpc", "2.0"}, {"method", t->canonical}};
         if (arguments) c["params"] = *arguments;
         c["id"] = id;
