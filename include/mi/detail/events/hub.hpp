@@ -50,7 +50,8 @@ public:
 };
 
 /** Told of each notification a subscriber lost, with the event, the subscriber's socket and why ("queue",
-    "size", "socket"). Called from the raising thread or a delivery's; must be thread-safe and not throw. */
+    "size", "socket", "memory"). Called from the raising thread (the hub locked: it must not raise or subscribe)
+    or a delivery's; must be thread-safe and should not throw (what it throws is dropped). */
 using event_drop_hook = std::function<void(std::string_view event, std::string_view socket, std::string_view why)>;
 
 /** What `events_list` answers. */
