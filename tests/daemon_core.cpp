@@ -19,8 +19,9 @@ namespace {
 
 struct fixture {
     daemon_core::state core{{"mi_daemon", "--http", "127.0.0.1:8888"}, "mi_daemon 0.1.0 (x86_64/linux)", "abc1234"};
-    mi::dispatcher<std::remove_cvref_t<decltype(daemon_core::commands)>, daemon_core::state, mi::statistics> d{
-        daemon_core::commands, core, core.statistics()};
+    mi::dispatcher<std::remove_cvref_t<decltype(daemon_core::commands)>, daemon_core::state, mi::statistics,
+                   mi::event_hub>
+        d{daemon_core::commands, core, core.statistics(), core.events().hub()};
 
     std::string call(std::string_view method, std::string_view params = {}) { return answer(d, request(method, params)); }
     boost::json::value result_of(std::string_view method, std::string_view params = {}) {
@@ -96,7 +97,7 @@ BOOST_AUTO_TEST_CASE(statistics) {
                       R"("mi:limit_params":0,"mi:limit_string":0,"mi:limit_body":0,"mi:limit_header":1,)"
                       R"("mi:limit_connections":0,"mi:limit_requests_per_connection":0,"mi:limit_timeout":0,)"
                       R"("mi:limit_queue":0,"mi:limit_request":0,"cache:entries":0})"));
-    std::size_t const statistics = 9 + std::size(daemon_core::state::limit_names);
+    std::size_t const statistics = 10 + std::size(daemon_core::state::limit_names); // events:dropped too
     BOOST_TEST(result_of("get_statistics", R"([["all"]])").as_object().size() == statistics);
     BOOST_TEST(call("get_statistics", R"([["nope","none:"]])") == error(404, "Statistics Not Found"));
     BOOST_TEST(call("get_statistics", R"({"statistics":"core:"})") == invalid_params("Bad type for parameter 'statistics'"));

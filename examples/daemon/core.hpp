@@ -2,9 +2,10 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // The OpenSIPS 3.x core commands (spec section 5) over a small daemon's real state: its processes, log levels,
-// statistics and an in-memory cache. mi_daemon serves this set over every transport.
+// statistics, events and an in-memory cache. mi_daemon serves this set over every transport.
 #pragma once
 
+#include <mi/events.hpp>
 #include <mi/mi.hpp>
 #include <mi/statistics.hpp>
 
@@ -65,6 +66,27 @@ struct mi_statistics {
 BOOST_DESCRIBE_STRUCT(mi_statistics, (),
                       (http_requests, fifo_requests, datagram_requests, inproc_requests, errors, notifications, denied))
 
+/** E_CORE_LOG_LEVEL's params: the new level, and the thread's id when only one thread's changed. */
+struct log_level_change {
+    int level;
+    std::optional<long> pid;
+};
+BOOST_DESCRIBE_STRUCT(log_level_change, (), (level, pid))
+
+/** E_STATISTIC_THRESHOLD's params: which statistic reached which threshold (mi_daemon --threshold), and its value. */
+struct threshold_reached {
+    std::string statistic;
+    std::uint64_t value;
+    std::uint64_t threshold;
+};
+BOOST_DESCRIBE_STRUCT(threshold_reached, (), (statistic, value, threshold))
+
+/** The events mi_daemon raises. */
+inline constexpr auto declared_events = mi::event_set(
+    mi::event<"E_CORE_LOG_LEVEL", log_level_change>("the log level changed, of every thread or of one (pid)"),
+    mi::event<"E_STATISTIC_THRESHOLD", threshold_reached>("a statistic reached a threshold set with --threshold"));
+using events_type = mi::events<std::remove_cvref_t<decltype(declared_events)>>;
+
 class state {
 public:
     state(std::vector<std::string> arguments, std::string version, std::string revision)
@@ -82,6 +104,10 @@ public:
 
     /** What get_statistics and the Prometheus endpoint read; given to the dispatcher beside this object. */
     mi::statistics& statistics() noexcept { return statistics_; }
+
+    /** The daemon's events; their hub is given to the dispatcher for the event commands. The io_context of its
+        deliveries must outlive this object. */
+    events_type& events() noexcept { return events_; }
 
     // --- the daemon's side -----------------------------------------------------------------------------------
 
@@ -183,20 +209,24 @@ public:
     }
 
     boost::json::object set_global_level(int level) {
-        std::lock_guard lock(mutex_);
-        global_level_ = level;
-        for (auto& p : processes_) p.level = level;
+        {
+            std::lock_guard lock(mutex_);
+            global_level_ = level;
+            for (auto& p : processes_) p.level = level;
+        }
+        events_.raise<"E_CORE_LOG_LEVEL">(log_level_change{level, std::nullopt});
         return {{"New global log level", level}};
     }
 
     mi::result<boost::json::object> set_process_level(int level, long pid) {
-        std::lock_guard lock(mutex_);
-        for (auto& p : processes_)
-            if (p.PID == pid) {
-                p.level = level;
-                return boost::json::object{{"Log level", level}};
-            }
-        return mi::error(mi::errc::invalid_params, "Bad PID");
+        {
+            std::lock_guard lock(mutex_);
+            auto const p = std::find_if(processes_.begin(), processes_.end(), [&](auto const& p) { return p.PID == pid; });
+            if (p == processes_.end()) return mi::error(mi::errc::invalid_params, "Bad PID");
+            p->level = level;
+        }
+        events_.raise<"E_CORE_LOG_LEVEL">(log_level_change{level, pid});
+        return boost::json::object{{"Log level", level}};
     }
 
     boost::json::object xlog_level() const { return {{"xLog Level", xlog_level_.load()}}; }
@@ -308,6 +338,11 @@ private:
     std::atomic<int> xlog_level_{info};
     std::vector<process_level> processes_;
     mi::statistics statistics_;
+    mi::counter& dropped_events_ = statistics_.add_counter("events", "dropped",
+                                                           "notifications a subscriber lost (its queue full, too large)");
+    events_type events_{declared_events, {.on_drop = [this](std::string_view, std::string_view, std::string_view) {
+                                              dropped_events_.increment();
+                                          }}};
     core_statistics& core_counts_ = statistics_.add_group<core_statistics>("core");
     mi_statistics& mi_counts_ = statistics_.add_group<mi_statistics>("mi");
     std::array<mi::counter*, std::size(limit_names)> limits_{};
@@ -335,6 +370,7 @@ inline constexpr auto commands = mi::command_set(
     mi::command<"xlog_level">("reads or sets the script log level", mi::needs_read,
                               mi::recipe<&state::xlog_level>, mi::needs_admin(mi::recipe<&state::set_xlog_level, "level">)),
     mi::statistics_commands,
+    mi::event_commands,
     mi::command<"cache_store">("stores a value under a key in the 'local' cache, optionally expiring after some seconds",
                                mi::needs_write, mi::recipe<&state::cache_store, "system", "attr", "value">,
                                mi::recipe<&state::cache_store_expiring, "system", "attr", "value", "expire">),

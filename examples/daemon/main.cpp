@@ -8,8 +8,10 @@
 //             [--html [ROOT]] [--xmlrpc [ROOT]] [--prometheus [ROOT]] [--mcp [ROOT]] [--allow-origin ORIGIN]...
 //             [--fifo [PATH]] [--reply-dir DIR] [--udp [HOST:PORT]] [--unix PATH]
 //             [--tls-cert FILE --tls-key FILE] [--grant TRANSPORT=PERMISSION]... [--limit NAME=VALUE]... [--audit]
-//             [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]
+//             [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N] [--threshold GROUP:NAME=N]...
 //
+// Events (event_subscribe, then udp:, unix: or tcp: sockets): E_CORE_LOG_LEVEL when a log level is set,
+// E_STATISTIC_THRESHOLD when a statistic reaches a --threshold (checked every 100 ms, raised once per crossing).
 // PERMISSION is read, write or admin (the default): what a credential, or anyone reaching a transport without
 // one, may do. --audit logs every call (transport, peer, permission, method, params, outcome, duration).
 // --tls-cert and --tls-key (PEM files) make the HTTP port speak HTTPS (TLS 1.2 and later). --busy-poll makes
@@ -26,6 +28,8 @@
 
 #include <mi/transport/address.hpp>
 #include <mi/transport/datagram.hpp>
+#include <mi/transport/event_datagram.hpp>
+#include <mi/transport/event_stream.hpp>
 #include <mi/transport/fifo.hpp>
 #include <mi/transport/html.hpp>
 #include <mi/transport/http.hpp>
@@ -40,6 +44,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -58,6 +63,7 @@ constexpr char const* usage =
     "                 [--tls-cert FILE --tls-key FILE] [--grant http|fifo|udp|unix=PERMISSION]...\n"
     "                 [--limit NAME=VALUE]... [--audit]\n"
     "                 [--async-timeout MS] [--busy-poll MICROS] [--threads N] [--log-level N]\n"
+    "                 [--threshold GROUP:NAME=N]...  (E_STATISTIC_THRESHOLD when that statistic reaches N)\n"
     "--busy-poll: after each answer, the FIFO, UDP and UNIX sockets poll this long for the next request (spinning).\n"
     "PERMISSION: read, write or admin (the default). Limits (defaults in brackets):\n"
     "  json.batch [100] json.depth [32] json.params [64] json.string [65536]\n"
@@ -77,6 +83,7 @@ struct configuration {
     std::optional<std::pair<std::string, std::string>> tls; // certificate chain and key files
     std::size_t threads = 1;
     std::optional<int> log_level;
+    std::vector<std::pair<std::string, std::uint64_t>> thresholds; // statistic key, value
     bool audit = false;
 };
 
@@ -256,6 +263,11 @@ bool tuning_option(std::string_view option, arguments& args, configuration& c, d
         c.threads = std::max(1, std::atoi(args.value(nullptr).c_str()));
     } else if (option == "--log-level") {
         c.log_level = std::atoi(args.value(nullptr).c_str());
+    } else if (option == "--threshold") {
+        auto const setting = args.value(nullptr);
+        auto const equals = setting.find('=');
+        if (equals == std::string::npos || setting.find(':') > equals) fail("--threshold takes GROUP:NAME=N");
+        c.thresholds.emplace_back(setting.substr(0, equals), number(std::string_view(setting).substr(equals + 1), "--threshold"));
     } else {
         return false;
     }
@@ -456,6 +468,47 @@ private:
 };
 
 // Runs the io_context on `threads` threads, this one included, until SIGINT, SIGTERM or the `kill` command.
+// Raises E_STATISTIC_THRESHOLD when a statistic reaches its --threshold: read every 100 ms, raised once each time
+// the value goes from below to at or above it.
+class threshold_watch {
+public:
+    threshold_watch(boost::asio::io_context& io, daemon_core::state& core,
+                    std::vector<std::pair<std::string, std::uint64_t>> thresholds)
+        : core_(core), timer_(io), thresholds_(std::move(thresholds)), reached_(thresholds_.size(), false) {
+        for (auto const& [key, n] : thresholds_)
+            if (!core_.statistics().get({key})) fail("--threshold " + key + ": no such statistic");
+    }
+
+    void start() {
+        if (thresholds_.empty()) return;
+        timer_.expires_after(std::chrono::milliseconds(100));
+        timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            check();
+            start();
+        });
+    }
+
+private:
+    void check() {
+        for (std::size_t i = 0; i < thresholds_.size(); ++i) {
+            auto const& [key, threshold] = thresholds_[i];
+            auto const values = core_.statistics().get({key});
+            if (!values || values->empty()) continue;
+            auto const& [name, value] = values->front();
+            bool const now = value >= threshold;
+            if (now && !reached_[i])
+                core_.events().raise<"E_STATISTIC_THRESHOLD">(daemon_core::threshold_reached{name, value, threshold});
+            reached_[i] = now;
+        }
+    }
+
+    daemon_core::state& core_;
+    boost::asio::steady_timer timer_;
+    std::vector<std::pair<std::string, std::uint64_t>> thresholds_;
+    std::vector<bool> reached_;
+};
+
 template <class Servers>
 void serve(boost::asio::io_context& io, daemon_core::state& core, Servers& running, std::size_t threads) {
     auto shutdown = [&] {
@@ -516,18 +569,24 @@ mi::observer watch(daemon_core::state& core, bool audit) {
 
 int main(int argc, char** argv) {
     auto config = parse(argc, argv);
+    boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
+    // after io: the events' deliveries send on it until the hub, in core, goes
     daemon_core::state core(std::vector<std::string>(argv, argv + argc), server_version(), MI_DAEMON_REVISION);
+    auto& hub = core.events().hub();
+    hub.deliver_with(std::make_shared<mi::event_datagram::delivery>(io, hub));
+    hub.deliver_with(std::make_shared<mi::event_stream::delivery>(io, hub));
     if (config.log_level) core.set_global_level(*config.log_level);
+    threshold_watch thresholds(io, core, config.thresholds);
 
     auto const observer = watch(core, config.audit);
     if (config.http) config.http->on_limit = observer.on_limit;
     if (config.fifo) config.fifo->on_limit = observer.on_limit;
     for (auto& d : config.datagrams) d.on_limit = observer.on_limit;
-    mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core, core.statistics());
-    boost::asio::io_context io(static_cast<int>(config.threads)); // a hint of 1 lets asio take single-thread shortcuts
+    mi::dispatcher const dispatcher(daemon_core::commands, config.limits, observer, core, core.statistics(), hub);
     servers<std::remove_cv_t<decltype(dispatcher)>> running(io, dispatcher, core);
     try {
         running.start(config);
+        thresholds.start();
     } catch (std::exception const& e) {
         std::fprintf(stderr, "mi_daemon: cannot start: %s\n", e.what());
         return 1;

@@ -56,10 +56,14 @@ const calls = [
     ["cache_store", { system: "local", attr: "e", value: "w", expire: 60 }], ["cache_fetch", { system: "local", attr: "k" }],
     ["cache_remove", { system: "local", attr: "e" }], ["async_echo", { text: "later", delay_ms: 50 }], ["sleep", { ms: 5 }],
     ["which", {}], ["which", { command: "log_level" }], ["help", {}], ["help", { mi_cmd: "ps" }], ["rpc-discover", {}],
+    ["events_list", {}], ["event_subscribe", { event: "E_CORE_LOG_LEVEL", socket: "udp:127.0.0.1:9" }],
+    ["subscribers_list", {}], ["subscribers_list", { event: "E_CORE_LOG_LEVEL" }],
+    ["raise_event", { event: "E_CORE_LOG_LEVEL", params: ["from MCP"] }],
+    ["event_subscribe", { event: "E_CORE_LOG_LEVEL", socket: "udp:127.0.0.1:9", expire: 0 }],
     ["reset_all_statistics", {}],
 ];
 // Their answers change from one call to the next: compared by shape.
-const moving = new Set(["uptime", "ps", "get_statistics", "list_statistics"]);
+const moving = new Set(["uptime", "ps", "get_statistics", "list_statistics", "subscribers_list"]);
 
 function shape(v) {
     if (Array.isArray(v)) return v.length ? [shape(v[0])] : [];

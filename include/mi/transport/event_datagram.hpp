@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace mi::event_datagram {
@@ -37,6 +38,8 @@ namespace detail {
 // One subscriber: a socket of its own, its queue, and a strand that sends one datagram at a time.
 template <class Protocol>
 class sink final : public event_sink, public std::enable_shared_from_this<sink<Protocol>> {
+    static constexpr bool local = std::is_same_v<Protocol, boost::asio::local::datagram_protocol>;
+
 public:
     sink(boost::asio::io_context& io, typename Protocol::endpoint to, std::string socket, options o,
          event_drop_hook on_drop)
@@ -74,11 +77,35 @@ private:
             queue_.pop_front();
         }
         auto const& text = *next.text;
-        socket_.async_send_to(boost::asio::buffer(text.data(), text.size()), to_,
-                              [self = this->shared_from_this(), next](boost::system::error_code ec, std::size_t) {
-                                  if (ec) self->drop(next, "socket");
-                                  self->send_next();
-                              });
+        auto done = [self = this->shared_from_this(), next](boost::system::error_code ec, std::size_t) {
+            if (ec) self->failed(next);
+            self->send_next();
+        };
+        if constexpr (local) {
+            // Connected, so that a subscriber whose queue is full makes the socket unwritable (the kernel tells
+            // only a connected sender): sending waits, this queue fills and drops, and nothing spins.
+            if (!connected_) {
+                boost::system::error_code ec;
+                socket_.connect(to_, ec);
+                if (ec) return done(ec, 0);
+                connected_ = true;
+            }
+            socket_.async_send(boost::asio::buffer(text.data(), text.size()), std::move(done));
+        } else {
+            socket_.async_send_to(boost::asio::buffer(text.data(), text.size()), to_, std::move(done));
+        }
+    }
+
+    // A send failed (a UNIX subscriber that went, or came back as a new socket): counted, and the next one
+    // connects afresh.
+    void failed(notification const& n) {
+        drop(n, "socket");
+        if constexpr (local) {
+            boost::system::error_code ignored;
+            socket_.close(ignored);
+            socket_.open(to_.protocol(), ignored);
+            connected_ = false;
+        }
     }
 
     void drop(notification const& n, std::string_view why) noexcept {
@@ -99,6 +126,7 @@ private:
     std::mutex mutex_;
     std::deque<notification> queue_;
     bool sending_ = false;
+    bool connected_ = false; // a UNIX sink's socket, to its subscriber's path
     std::atomic<std::uint64_t> dropped_{0};
 };
 

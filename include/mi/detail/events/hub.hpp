@@ -38,6 +38,8 @@ public:
     virtual void deliver(notification const& n) noexcept = 0;
     /** Notifications this subscriber lost (queue full, too large, the socket failed). */
     virtual std::uint64_t dropped() const noexcept = 0;
+    /** The subscription ended (expired, or the hub went): a connection it holds can close. */
+    virtual void close() noexcept {}
 };
 
 /** A way to reach subscribers (event_datagram: `udp:`, `unix:`; event_stream: `tcp:`). */
@@ -96,6 +98,11 @@ public:
 
     event_hub(event_hub const&) = delete;
     event_hub& operator=(event_hub const&) = delete;
+
+    ~event_hub() {
+        for (auto& slot : slots_)
+            for (auto& s : slot.subscribers) s.sink->close();
+    }
 
     /** Adds a way of reaching subscribers; the first that takes a socket gets it. */
     void deliver_with(std::shared_ptr<event_delivery> delivery) {
@@ -292,7 +299,11 @@ private:
     }
 
     void purge(slot& s, clock::time_point now) noexcept {
-        std::erase_if(s.subscribers, [&](subscriber const& x) { return x.expired(now); });
+        std::erase_if(s.subscribers, [&](subscriber const& x) {
+            if (!x.expired(now)) return false;
+            x.sink->close();
+            return true;
+        });
         s.live.store(s.subscribers.size(), std::memory_order_relaxed);
     }
 
