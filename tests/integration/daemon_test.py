@@ -198,6 +198,16 @@ class Daemon:
                 os.unlink(reply)
 
 
+def main_with_daemon_and_cli(usage):
+    """The main of a test module whose arguments are PATH/TO/mi_daemon PATH/TO/mi-cli: sets them here, runs it."""
+    global DAEMON, CLI
+    if len(sys.argv) < 3:
+        sys.exit(usage)
+    DAEMON = sys.argv.pop(1)
+    CLI = sys.argv.pop(1)
+    unittest.main(module="__main__", verbosity=2)
+
+
 def result_of(text):
     reply = json.loads(text)
     assert "result" in reply, text

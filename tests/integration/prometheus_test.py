@@ -178,8 +178,4 @@ class PrometheusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    daemon_test.DAEMON = sys.argv.pop(1)
-    daemon_test.CLI = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    daemon_test.main_with_daemon_and_cli(__doc__)

@@ -6,7 +6,7 @@
 // datagram, sent from the io_context the delivery is given.
 
 #include <mi/events.hpp>
-#include <mi/transport/address.hpp>
+#include <mi/transport/detail/events/delivery.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -43,8 +43,8 @@ class sink final : public event_sink, public std::enable_shared_from_this<sink<P
 public:
     sink(boost::asio::io_context& io, typename Protocol::endpoint to, std::string socket, options o,
          event_drop_hook on_drop)
-        : strand_(boost::asio::make_strand(io)), socket_(strand_), to_(std::move(to)), name_(std::move(socket)),
-          options_(o), on_drop_(std::move(on_drop)) {
+        : strand_(boost::asio::make_strand(io)), socket_(strand_), to_(std::move(to)), options_(o),
+          losses_(std::move(socket), std::move(on_drop)) {
         socket_.open(to_.protocol());
     }
 
@@ -62,7 +62,7 @@ public:
         }
     }
 
-    std::uint64_t dropped() const noexcept override { return dropped_.load(std::memory_order_relaxed); }
+    std::uint64_t dropped() const noexcept override { return losses_.count(); }
 
 private:
     void send_next() {
@@ -108,26 +108,17 @@ private:
         }
     }
 
-    void drop(notification const& n, std::string_view why) noexcept {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        if (!on_drop_) return;
-        try {
-            on_drop_(n.event(), name_, why);
-        } catch (...) {
-        }
-    }
+    void drop(notification const& n, std::string_view why) noexcept { losses_.drop(n, why); }
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     typename Protocol::socket socket_;
     typename Protocol::endpoint to_;
-    std::string name_;
     options options_;
-    event_drop_hook on_drop_;
+    transport::detail::losses losses_;
     std::mutex mutex_;
     std::deque<notification> queue_;
     bool sending_ = false;
     bool connected_ = false; // a UNIX sink's socket, to its subscriber's path
-    std::atomic<std::uint64_t> dropped_{0};
 };
 
 } // namespace detail
@@ -149,14 +140,8 @@ public:
                 on_drop_);
         }
         if (!socket.starts_with("udp:")) return nullptr;
-        auto const where = transport::parse_host_port(socket.substr(4));
-        if (!where) throw std::invalid_argument("mi::event_datagram: udp: takes HOST:PORT");
-        boost::system::error_code ec;
-        auto address = boost::asio::ip::make_address(where->host, ec);
-        if (ec && where->host == "localhost") address = boost::asio::ip::address_v4::loopback(), ec = {};
-        if (ec) throw std::invalid_argument("mi::event_datagram: udp: takes an IP address, not " + where->host);
-        return std::make_shared<detail::sink<boost::asio::ip::udp>>(
-            io_, boost::asio::ip::udp::endpoint(address, where->port), std::string(socket), options_, on_drop_);
+        auto const to = transport::detail::subscriber_endpoint<boost::asio::ip::udp::endpoint>(socket.substr(4), "event_datagram");
+        return std::make_shared<detail::sink<boost::asio::ip::udp>>(io_, to, std::string(socket), options_, on_drop_);
     }
 
 private:

@@ -7,7 +7,7 @@
 // reply is awaited.
 
 #include <mi/events.hpp>
-#include <mi/transport/address.hpp>
+#include <mi/transport/detail/events/delivery.hpp>
 #include <mi/transport/framing.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -54,8 +54,8 @@ class sink final : public event_sink, public std::enable_shared_from_this<sink> 
 public:
     sink(boost::asio::io_context& io, tcp::endpoint to, std::string socket, std::string method, options o,
          event_drop_hook on_drop)
-        : strand_(boost::asio::make_strand(io)), socket_(strand_), timer_(strand_), to_(to), name_(std::move(socket)),
-          method_(std::move(method)), options_(o), retry_(o.first_retry), on_drop_(std::move(on_drop)) {}
+        : strand_(boost::asio::make_strand(io)), socket_(strand_), timer_(strand_), to_(to),
+          method_(std::move(method)), options_(o), retry_(o.first_retry), losses_(std::move(socket), std::move(on_drop)) {}
 
     void deliver(notification const& n) noexcept override {
         try {
@@ -70,7 +70,7 @@ public:
         }
     }
 
-    std::uint64_t dropped() const noexcept override { return dropped_.load(std::memory_order_relaxed); }
+    std::uint64_t dropped() const noexcept override { return losses_.count(); }
 
     // The subscription ended: the connection closes, retries stop, what is queued goes.
     void close() noexcept override {
@@ -215,24 +215,16 @@ private:
         }
     }
 
-    void drop(notification const& n, std::string_view why) noexcept {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        if (!on_drop_) return;
-        try {
-            on_drop_(n.event(), name_, why);
-        } catch (...) {
-        }
-    }
+    void drop(notification const& n, std::string_view why) noexcept { losses_.drop(n, why); }
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     tcp::socket socket_;
     boost::asio::steady_timer timer_; // the retry's, or the reply's in reliable mode
     tcp::endpoint to_;
-    std::string name_;
     std::string method_;
     options options_;
     std::chrono::milliseconds retry_;
-    event_drop_hook on_drop_;
+    transport::detail::losses losses_;
     std::mutex mutex_; // the queue and busy_, which deliver shares with the strand
     std::deque<notification> queue_;
     bool busy_ = false;
@@ -243,7 +235,6 @@ private:
     std::mt19937 ids_{std::random_device{}()};
     std::array<char, 4096> chunk_;
     std::string received_;
-    std::atomic<std::uint64_t> dropped_{0};
 };
 
 } // namespace detail
@@ -266,14 +257,8 @@ public:
             where = where.substr(0, slash);
             if (method.empty()) throw std::invalid_argument("mi::event_stream: an empty /method");
         }
-        auto const host = transport::parse_host_port(where);
-        if (!host) throw std::invalid_argument("mi::event_stream: tcp: takes HOST:PORT[/method]");
-        boost::system::error_code ec;
-        auto address = boost::asio::ip::make_address(host->host, ec);
-        if (ec && host->host == "localhost") address = boost::asio::ip::address_v4::loopback(), ec = {};
-        if (ec) throw std::invalid_argument("mi::event_stream: tcp: takes an IP address, not " + host->host);
-        return std::make_shared<detail::sink>(io_, boost::asio::ip::tcp::endpoint(address, host->port),
-                                              std::string(socket), std::move(method), options_, on_drop_);
+        auto const to = transport::detail::subscriber_endpoint<boost::asio::ip::tcp::endpoint>(where, "event_stream");
+        return std::make_shared<detail::sink>(io_, to, std::string(socket), std::move(method), options_, on_drop_);
     }
 
 private:

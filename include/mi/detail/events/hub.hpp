@@ -56,6 +56,18 @@ public:
     or a delivery's; must be thread-safe and should not throw (what it throws is dropped). */
 using event_drop_hook = std::function<void(std::string_view event, std::string_view socket, std::string_view why)>;
 
+namespace detail {
+// Tells `hook`, if there is one, that a notification was lost; what it throws is dropped.
+inline void tell(event_drop_hook const& hook, std::string_view event, std::string_view socket,
+                 std::string_view why) noexcept {
+    if (!hook) return;
+    try {
+        hook(event, socket, why);
+    } catch (...) {
+    }
+}
+} // namespace detail
+
 /** What `events_list` answers. */
 struct event_listing {
     struct entry {
@@ -152,11 +164,7 @@ public:
 
     /** Tells the drop hook; deliveries call it. */
     void dropped(std::string_view event, std::string_view socket, std::string_view why) const noexcept {
-        if (!on_drop_) return;
-        try {
-            on_drop_(event, socket, why);
-        } catch (...) {
-        }
+        detail::tell(on_drop_, event, socket, why);
     }
     event_drop_hook const& drop_hook() const noexcept { return on_drop_; }
 
