@@ -5,7 +5,7 @@
 // as the dispatcher takes it: an array, a string holding an object, or anything else); 's': a subscriber's
 // socket, parsed by the datagram and stream deliveries and subscribed through event_subscribe; anything else:
 // a whole request to the four commands. Notifications go to a sink that checks each is one JSON-RPC 2.0
-// notification of the raised event.
+// notification of the raised event, and every answer one JSON-RPC response (or a batch of them).
 #include <mi/mi.hpp>
 #include <mi/transport/event_datagram.hpp>
 #include <mi/transport/event_stream.hpp>
@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -92,8 +93,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (!answer.empty()) {
         boost::system::error_code ec;
         auto const reply = boost::json::parse(answer, ec);
-        if (ec || !reply.is_object() || (reply.as_object().contains("result") == reply.as_object().contains("error")))
-            violated("an answer that is no JSON-RPC response", input, answer);
+        auto const response = [](boost::json::value const& v) {
+            auto const* o = v.if_object();
+            return o && o->contains("result") != o->contains("error");
+        };
+        bool const answered = !ec && (response(reply) || (reply.is_array() && !reply.as_array().empty() &&
+                                                          std::all_of(reply.as_array().begin(), reply.as_array().end(), response)));
+        if (!answered) violated("an answer that is no JSON-RPC response (or batch of them)", input, answer);
     }
     w.dispatcher.call(R"({"jsonrpc":"2.0","id":2,"method":"raise_event","params":["E_FUZZ"]})", answer); // purges
     return 0;

@@ -33,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mi::event_stream {
 
@@ -90,16 +91,15 @@ private:
     void pump() {
         if (closed_) return;
         if (!connected_) return connect();
-        notification const* next = nullptr;
         {
             std::lock_guard lock(mutex_);
             if (queue_.empty()) {
                 busy_ = false;
                 return;
             }
-            next = &queue_.front();
         }
-        write(*next);
+        if (options_.reliable) request();
+        else write_queued();
     }
 
     void connect() {
@@ -125,16 +125,40 @@ private:
         });
     }
 
-    void write(notification const& n) {
-        auto text = std::make_shared<std::string>(method_.empty() ? *n.text : n.with_method(method_));
-        if (options_.reliable) {
-            awaited_ = ids_();
-            text->pop_back(); // the closing brace: the request gets its id
-            text->append(",\"id\":").append(std::to_string(awaited_)).append(1, '}');
+    // What is queued, up to 64 KiB, in one write: notifications go back to back anyway, and a write each would
+    // be a system call each.
+    void write_queued() {
+        batch_.clear();
+        std::size_t bytes = 0;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto const& n : queue_) {
+                if (!batch_.empty() && bytes + n.text->size() > 65536) break;
+                batch_.push_back(method_.empty() ? n.text : std::make_shared<std::string const>(n.with_method(method_)));
+                bytes += batch_.back()->size();
+            }
         }
+        buffers_.clear();
+        for (auto const& text : batch_) buffers_.emplace_back(text->data(), text->size());
+        boost::asio::async_write(socket_, buffers_, [self = shared_from_this()](error_code ec, std::size_t) {
+            if (ec) return self->lost(); // kept queued: sent again once connected
+            self->sent(self->batch_.size());
+        });
+    }
+
+    // Reliable mode: the head of the queue as a request with an id, then its reply awaited.
+    void request() {
+        notification const* head = nullptr;
+        {
+            std::lock_guard lock(mutex_);
+            head = &queue_.front(); // stays where it is: only this strand pops
+        }
+        auto text = std::make_shared<std::string>(method_.empty() ? *head->text : head->with_method(method_));
+        awaited_ = ids_();
+        text->pop_back(); // the closing brace: the request gets its id
+        text->append(",\"id\":").append(std::to_string(awaited_)).append(1, '}');
         boost::asio::async_write(socket_, boost::asio::buffer(*text), [self = shared_from_this(), text](error_code ec, std::size_t) {
             if (ec) return self->lost(); // kept at the queue's head: sent again once connected
-            if (!self->options_.reliable) return self->sent();
             self->waiting_ = true;
             self->timer_.expires_after(self->options_.reply_timeout);
             self->timer_.async_wait([self](error_code timer) {
@@ -145,11 +169,11 @@ private:
         });
     }
 
-    // The head of the queue was delivered; on to the next.
-    void sent() {
+    // The first `count` of the queue were delivered; on to the next.
+    void sent(std::size_t count = 1) {
         {
             std::lock_guard lock(mutex_);
-            queue_.pop_front();
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
         }
         pump();
     }
@@ -233,6 +257,8 @@ private:
     bool waiting_ = false;
     std::int64_t awaited_ = 0;
     std::mt19937 ids_{std::random_device{}()};
+    std::vector<std::shared_ptr<std::string const>> batch_; // being written
+    std::vector<boost::asio::const_buffer> buffers_;         // of batch_
     std::array<char, 4096> chunk_;
     std::string received_;
 };
