@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 #
-# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess, mi_bench_statistics, mi_bench_events, mi_daemon
+# Runs mi's benchmarks and writes benchmarks/RESULTS.md: builds mi_bench_inprocess, mi_bench_statistics, mi_bench_events,
+# mi_bench_calls, mi_daemon
 # and mi_bench_wire_client (Release, -O2 -DNDEBUG, into build/bench), runs W1..W5 in process (best of 5 x 1e6
 # requests), the statistics' and events' costs, then build_cost.sh (W5 build figures), then wire.sh (mi_daemon against Kamailio over HTTP, FIFO and
 # datagrams; needs wrk, and Kamailio for the comparison). Takes about ten minutes.
@@ -23,7 +24,7 @@ digest=$(include_digest)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx_path" \
       -DMI_BUILD_BENCHMARKS=ON -DMI_BUILD_TESTS=OFF -DMI_BUILD_EXAMPLES=ON -DMI_INSTALL=OFF -DMI_SANITIZE= >&2
-cmake --build "$build" -j1 --target mi_bench_inprocess mi_bench_statistics mi_bench_events mi_daemon mi_bench_wire_client >&2
+cmake --build "$build" -j1 --target mi_bench_inprocess mi_bench_statistics mi_bench_events mi_bench_calls mi_daemon mi_bench_wire_client >&2
 
 echo "run.sh: timing W1..W5 in process" >&2
 inprocess=$("$build/benchmarks/mi_bench_inprocess" --markdown)
@@ -31,6 +32,8 @@ echo "run.sh: statistics" >&2
 statistics=$("$build/benchmarks/mi_bench_statistics")
 echo "run.sh: events" >&2
 events=$("$build/benchmarks/mi_bench_events")
+echo "run.sh: calls (coroutine handlers, the typed client)" >&2
+calls=$("$build/benchmarks/mi_bench_calls")
 echo "run.sh: measuring W5 build cost" >&2
 build_cost=$(CXX=$cxx_path "$here/build_cost.sh" "$build/build_cost")
 echo "run.sh: over the wire" >&2
@@ -80,6 +83,15 @@ only count (no socket), beside writing the notification alone; then notification
 and one TCP subscriber, beside a bare loop sending the same bytes (\`events.cpp\`).
 
 $events
+
+## Calls: handlers and the typed client
+
+What one asynchronous call costs, request to final answer, through \`dispatcher.async_call\` on one io thread: a
+synchronous handler, an \`mi::async_reply\` handler answering from a posted job, a coroutine handler without and
+with a deadline; then \`mi::remote\` writing a request and reading its answer (a canned reply, no transport) beside
+the same by hand with Boost.JSON (\`calls.cpp\`).
+
+$calls
 
 ## Build cost: the W5 translation unit
 

@@ -258,8 +258,11 @@ BOOST_AUTO_TEST_CASE(nothing_listening) {
 }
 
 BOOST_AUTO_TEST_CASE(targets_it_cannot_use) {
+    // https:// is <mi/transport/https_client.hpp>'s, which this program does not include
     BOOST_CHECK_EXCEPTION(mi::client::http_call({.url = "https://127.0.0.1/mi"}, echo_request), mi::client::failure,
-                          [](auto const& f) { return failure_saying(f, "only http:// URLs"); });
+                          [](auto const& f) { return failure_saying(f, "https:// needs #include <mi/transport/https_client.hpp>"); });
+    BOOST_CHECK_EXCEPTION(mi::client::http_call({.url = "ftp://127.0.0.1/mi"}, echo_request), mi::client::failure,
+                          [](auto const& f) { return failure_saying(f, "expected an http:// or https:// URL"); });
     BOOST_CHECK_EXCEPTION(mi::client::datagram_call({.socket = "udp:127.0.0.1"}, echo_request), mi::client::failure,
                           [](auto const& f) { return failure_saying(f, "expected udp:HOST:PORT"); });
     BOOST_CHECK_EXCEPTION(mi::client::datagram_call({.socket = "/" + std::string(200, 'x')}, echo_request),

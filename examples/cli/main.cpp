@@ -11,6 +11,7 @@
 #include "settings.hpp"
 
 #include <mi/transport/client.hpp>
+#include <mi/transport/https_client.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,11 +26,14 @@ namespace {
 constexpr char const* usage =
     "usage: mi-cli [-d] [-f FILE] [-i INSTANCE] [-o KEY=VALUE]...\n"
     "              [--fifo PATH [--reply-dir DIR]] [--udp HOST:PORT] [--unix PATH] [--http URL] [--timeout MS]\n"
+    "              [--user USER[:PASSWORD]] [--token TOKEN] [--ca-file PEM] [--insecure]\n"
     "              [-x [--] mi] [--] [-j] COMMAND [ARG...]\n"
     "       mi-cli [the same options] mcp     (MCP on stdin/stdout: every command of the daemon a tool)\n"
     "KEY is an opensips-cli configuration key: communication_type, fifo_file, fifo_file_fallback, fifo_reply_dir,\n"
     "datagram_ip, datagram_port, datagram_unix_socket, datagram_timeout, datagram_buffer_size, url, output_type\n"
-    "(pretty-print, dictionary, lines, yaml, none).\n";
+    "(pretty-print, dictionary, lines, yaml, none), or one of mi-cli's for http: http_user, http_password,\n"
+    "http_token, http_ca_file, http_verify (yes, no). --user without :PASSWORD takes it from MI_CLI_PASSWORD.\n"
+    "https:// verifies the server's certificate (--ca-file, else the system's CAs); --insecure does not, and warns.\n";
 
 constexpr int failed = 255; // opensips-cli's exit status for every failure
 
@@ -75,7 +79,17 @@ int main(int argc, char** argv) {
             overrides.insert(overrides.end(), {{"communication_type", "datagram"}, {"datagram_unix_socket", value()}});
         } else if (a == "--http") {
             overrides.insert(overrides.end(), {{"communication_type", "http"}, {"url", value()}});
-        } else if (a == "--timeout") timeout = std::atol(value().c_str());
+        } else if (a == "--user") {
+            auto const credentials = value();
+            auto const colon = credentials.find(':');
+            std::string password;
+            if (colon != std::string::npos) password = credentials.substr(colon + 1);
+            else if (char const* from_environment = std::getenv("MI_CLI_PASSWORD")) password = from_environment;
+            overrides.insert(overrides.end(), {{"http_user", credentials.substr(0, colon)}, {"http_password", password}});
+        } else if (a == "--token") overrides.emplace_back("http_token", value());
+        else if (a == "--ca-file") overrides.emplace_back("http_ca_file", value());
+        else if (a == "--insecure") overrides.emplace_back("http_verify", "no");
+        else if (a == "--timeout") timeout = std::atol(value().c_str());
         else break;
     }
     // opensips-cli's own spelling, `-x [--] mi`, then mi's modifiers and the command
@@ -109,6 +123,10 @@ int main(int argc, char** argv) {
         return failed;
     }
     if (timeout) std::visit([&](auto& o) { o.timeout = std::chrono::milliseconds(*timeout); }, target);
+    if (auto const* http = std::get_if<mi::client::http_options>(&target);
+        http && !http->verify_certificate && http->url.starts_with("https://"))
+        std::fputs("mi-cli: warning: the server's certificate is not verified (--insecure): anyone on the path can "
+                   "read and change this call\n", stderr);
     mi::client::connection const daemon(target);
     if (command == "mcp" && !named_module && !json_args && args.empty()) {
         try {

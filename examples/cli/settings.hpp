@@ -41,6 +41,7 @@ public:
                   {"datagram_timeout", "1"},
                   {"datagram_buffer_size", "65535"},
                   {"url", "http://127.0.0.1:8888/mi"},
+                  {"http_verify", "yes"},
                   {"output_type", "pretty-print"}} {}
 
     /** Sets a key as `-o KEY=VALUE` does; keys are case-insensitive, as in Python's configparser. */
@@ -107,7 +108,17 @@ public:
             o.buffer_size = static_cast<std::size_t>(number("datagram_buffer_size"));
             return o;
         }
-        if (type == "http") return mi::client::http_options{.url = get("url")};
+        if (type == "http") {
+            // mi-cli's keys (opensips-cli has none for HTTP credentials or certificates)
+            auto const& verify = lower(get("http_verify"));
+            if (verify != "yes" && verify != "no") throw std::runtime_error("http_verify must be yes or no");
+            return mi::client::http_options{.url = get("url"),
+                                            .user = get("http_user"),
+                                            .password = get("http_password"),
+                                            .token = get("http_token"),
+                                            .ca_file = get("http_ca_file"),
+                                            .verify_certificate = verify == "yes"};
+        }
         throw std::runtime_error("unknown communication_type '" + type + "' (fifo, datagram or http)");
     }
 

@@ -29,7 +29,8 @@ struct flag_t {};
 
 /** Positional parameters are refused with "Command only supports named parameters". */
 inline constexpr flag_t<detail::flag_named_only> named_params_only{};
-/** The command may answer later: its handlers may take an `mi::async_reply` and return `mi::async_result`. */
+/** The command may answer later: its handlers may take an `mi::async_reply` and return `mi::async_result`.
+    A command with a coroutine handler (one returning `boost::asio::awaitable<T>`) is asynchronous without it. */
 inline constexpr flag_t<detail::flag_async> async{};
 
 /** The permission a command's recipes need (as a command option), or one recipe needs (applied to it):
@@ -153,6 +154,13 @@ inline constexpr bool has_async_recipe = false;
 template <class... Recipes>
 inline constexpr bool has_async_recipe<boost::mp11::mp_list<Recipes...>> = (recipe_traits<Recipes>::is_async || ...);
 
+// A coroutine handler says by its type that it answers later: its command is asynchronous without mi::async.
+template <class Recipes>
+inline constexpr unsigned coroutine_flags = 0;
+template <class... Recipes>
+inline constexpr unsigned coroutine_flags<boost::mp11::mp_list<Recipes...>> =
+    (recipe_traits<Recipes>::is_coroutine || ...) ? flag_async : 0u;
+
 template <class... Options>
 constexpr permission command_permission() {
     permission needs = permission::admin;
@@ -164,7 +172,6 @@ template <fixed_string Name, class... Options>
 constexpr auto make_command(std::string_view help_text) {
     using boost::mp11::mp_append;
     using boost::mp11::mp_list;
-    constexpr unsigned flags = (flag_bits<Options> | ... | 0u);
     static_assert((std::size_t{is_permission<Options>} + ... + 0) <= 1,
                   "mi: a command takes one permission for its recipes (mi::needs_read, mi::needs_write or "
                   "mi::needs_admin); give a recipe that needs another one its own: mi::needs_admin(mi::recipe<...>)");
@@ -173,6 +180,7 @@ constexpr auto make_command(std::string_view help_text) {
     using recipe_list = mp_append<mp_list<>, std::conditional_t<is_recipe<Options>,
                                                                 mp_list<typename needs::template fn<Options>>, mp_list<>>...>;
     constexpr std::size_t recipes = (std::size_t{is_recipe<Options>} + ... + 0);
+    constexpr unsigned flags = (flag_bits<Options> | ... | 0u) | coroutine_flags<recipe_list>;
 
     // The name is how operators will type the command; OpenSIPS accepts identifiers only.
     static_assert(is_identifier(Name.view()),

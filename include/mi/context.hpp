@@ -2,8 +2,14 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string_view>
+
+// Declared, not included: a context only points to the executor, and most callers never give one.
+namespace boost::asio {
+class any_io_executor;
+} // namespace boost::asio
 
 namespace mi {
 
@@ -26,6 +32,11 @@ struct context {
     std::string_view transport = "inproc"; ///< "http", "fifo", "datagram", ... or "inproc"
     std::string_view peer;                 ///< the peer's address as the transport spells it, if any
     permission granted = permission::admin; ///< the most the caller may do: its credential's or transport's level
+    /// Where a coroutine handler runs (transports give their own); without one, such a command fails with -32603.
+    boost::asio::any_io_executor const* executor = nullptr;
+    /// How long the caller waits for an asynchronous command's final answer (a transport's `async_timeout`): a
+    /// coroutine handler still running then is cancelled. Zero: no limit.
+    std::chrono::milliseconds answer_within{0};
 };
 
 /** Told each time a request meets a limit, with the limit's name ("batch", "depth", "params", "string",

@@ -7,6 +7,18 @@
 #include <mi/mi.hpp>
 #include <mi/statistics.hpp>
 
+#if CASE_COROUTINE_WITHOUT_HEADER
+#include <boost/asio/awaitable.hpp>
+#elif CASE_COROUTINE_WITH_REPLY || CASE_COROUTINE_ASYNC_RESULT || CASE_COROUTINE_VIEW || CASE_COROUTINE_EXECUTOR
+#include <boost/asio/io_context.hpp>
+#include <mi/coroutine.hpp>
+#endif
+#if CASE_REMOTE_UNKNOWN_COMMAND || CASE_REMOTE_ARGUMENT_COUNT || CASE_REMOTE_ARGUMENT_TYPE || CASE_REMOTE_RESULT_TYPE || \
+    CASE_REMOTE_AMBIGUOUS || CASE_REMOTE_UNKNOWN_NAME || CASE_REMOTE_MIXED || CASE_REMOTE_NAMED_ONLY
+#define CASE_REMOTE 1
+#include <mi/remote.hpp>
+#endif
+
 namespace {
 
 int two(int a, int b) { return a + b; }
@@ -41,6 +53,31 @@ struct blocked {
     std::string ip;
 };
 BOOST_DESCRIBE_STRUCT(blocked, (), (ip))
+
+#if CASE_COROUTINE_WITHOUT_HEADER || CASE_COROUTINE_VIEW
+boost::asio::awaitable<int> coroutine(std::string_view) { co_return 1; }
+#elif CASE_COROUTINE_WITH_REPLY
+boost::asio::awaitable<int> coroutine(mi::async_reply) { co_return 1; }
+#elif CASE_COROUTINE_ASYNC_RESULT
+boost::asio::awaitable<mi::async_result<int>> coroutine() { co_return 1; }
+#elif CASE_COROUTINE_EXECUTOR
+boost::asio::awaitable<int, boost::asio::io_context::executor_type> coroutine() { co_return 1; }
+#endif
+
+#if CASE_REMOTE
+int get_level() { return 1; }
+int set_level(int level) { return level; }
+std::string by_key(std::string key) { return key; }
+std::string by_name(std::string name) { return name; }
+inline constexpr auto remote_set = mi::command_set(
+    mi::command<"log_level">(mi::recipe<&get_level>, mi::recipe<&set_level, "level">),
+    mi::command<"lookup">(mi::recipe<&by_key, "key">, mi::recipe<&by_name, "name">),
+    mi::command<"only_named">(mi::recipe<&set_level, "level">, mi::named_params_only));
+struct no_connection {
+    std::string raw(std::string_view) const { return {}; }
+};
+mi::remote<remote_set, no_connection> const typed{no_connection{}};
+#endif
 
 } // namespace
 
@@ -172,6 +209,37 @@ int main() {
     constexpr auto set = 0;
     mi::events events(mi::event_set(mi::event<"E_NONE">()));
     events.raise<"E_NONE">(1);
+#endif
+#if CASE_COROUTINE_WITHOUT_HEADER
+    constexpr auto set = mi::command_set(mi::command<"c">(mi::recipe<&coroutine, "text">));
+    mi::dispatcher const d(set);
+#elif CASE_COROUTINE_EXECUTOR
+    constexpr auto set = mi::command_set(mi::command<"c">(mi::recipe<&coroutine>));
+    mi::dispatcher const d(set);
+#elif CASE_COROUTINE_VIEW
+    constexpr auto set = mi::command_set(mi::command<"c">(mi::recipe<&coroutine, "text">));
+#elif CASE_COROUTINE_WITH_REPLY || CASE_COROUTINE_ASYNC_RESULT
+    constexpr auto set = mi::command_set(mi::command<"c">(mi::recipe<&coroutine>));
+#endif
+#if CASE_REMOTE
+    constexpr auto set = 0;
+#endif
+#if CASE_REMOTE_UNKNOWN_COMMAND
+    typed.call<"log_levle">();
+#elif CASE_REMOTE_ARGUMENT_COUNT
+    typed.call<"log_level">(1, 2, 3);
+#elif CASE_REMOTE_ARGUMENT_TYPE
+    typed.call<"log_level">("four");
+#elif CASE_REMOTE_RESULT_TYPE
+    std::string level = typed.call<"log_level">(4);
+#elif CASE_REMOTE_AMBIGUOUS
+    typed.call<"lookup">("x");
+#elif CASE_REMOTE_UNKNOWN_NAME
+    typed.call<"log_level">(mi::named<"levle">(4));
+#elif CASE_REMOTE_MIXED
+    typed.call<"lookup">("x", mi::named<"name">("y"));
+#elif CASE_REMOTE_NAMED_ONLY
+    typed.call<"only_named">(4);
 #endif
 #if !CASE_CONTROL
     (void)set;

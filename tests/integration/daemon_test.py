@@ -674,6 +674,73 @@ class TlsTest(unittest.TestCase):
                 d.stop()
 
 
+class CliTlsTest(unittest.TestCase):
+    """mi-cli over HTTPS and with credentials: mi_daemon with a certificate made for this run, Basic users and a
+    bearer token; the certificate verified with --ca-file (or the configuration's http_ca_file), refused without it,
+    accepted by --insecure with a warning; right, wrong and read-only credentials; no secret in any output."""
+
+    def test_https_credentials_and_certificates(self):
+        with tempfile.TemporaryDirectory(prefix="mi_cli_tls_") as workdir:
+            cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", key, "-out", cert], check=True, capture_output=True)
+            d = Daemon(workdir, extra=["--tls-cert", cert, "--tls-key", key, "--http-user", "admin:Adm1n-pw",
+                                       "--http-user", "viewer:V1ew-pw:read", "--http-token", "Tok3n-admin"])
+            url = f"https://127.0.0.1:{d.http_port}/mi"
+            secrets = ("Adm1n-pw", "V1ew-pw", "Tok3n-admin", "Wr0ng-pw", "Wr0ng-token")
+
+            def cli(*words, env=None):
+                run = subprocess.run([CLI, "--http", url, *words], capture_output=True, text=True, timeout=30,
+                                     env=env)
+                for secret in secrets:
+                    self.assertNotIn(secret, run.stdout + run.stderr)
+                return run
+
+            try:
+                # verified against the CA file, with Basic credentials and with the token
+                run = cli("--ca-file", cert, "--user", "admin:Adm1n-pw", "uptime")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertIn("Up time", json.loads(run.stdout))
+                run = cli("--ca-file", cert, "--token", "Tok3n-admin", "log_level", "level=3")
+                self.assertEqual(json.loads(run.stdout), {"New global log level": 3})
+                # the password from the environment, so that it is not on the command line
+                run = cli("--ca-file", cert, "--user", "admin", "pwd", env={**os.environ, "MI_CLI_PASSWORD": "Adm1n-pw"})
+                self.assertEqual(run.returncode, 0, run.stderr)
+                # without the CA file the certificate is refused
+                run = cli("--user", "admin:Adm1n-pw", "uptime")
+                self.assertEqual(run.returncode, 255)
+                self.assertIn("certificate verify failed", run.stderr)
+                # --insecure accepts it, and says so
+                run = cli("--insecure", "--user", "admin:Adm1n-pw", "uptime")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertIn("warning: the server's certificate is not verified", run.stderr)
+                # wrong or no credentials: 401, said without the secret
+                for words in (("--user", "admin:Wr0ng-pw"), ("--token", "Wr0ng-token"), ()):
+                    run = cli("--ca-file", cert, *words, "uptime")
+                    self.assertEqual(run.returncode, 255)
+                    self.assertIn("answered HTTP 401", run.stderr)
+                # a read-only user reads, and is refused an admin command
+                run = cli("--ca-file", cert, "--user", "viewer:V1ew-pw", "ps")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                run = cli("--ca-file", cert, "--user", "viewer:V1ew-pw", "log_level", "level=1")
+                self.assertEqual(run.returncode, 255)
+                self.assertIn("Error executing command: -32003: Permission denied", run.stderr)
+                # the same from an opensips-cli configuration file
+                config = os.path.join(workdir, "cli.cfg")
+                with open(config, "w") as f:
+                    f.write(f"[default]\ncommunication_type: http\nurl: {url}\nhttp_ca_file: {cert}\n"
+                            "http_user: admin\nhttp_password: Adm1n-pw\n")
+                run = subprocess.run([CLI, "-f", config, "uptime"], capture_output=True, text=True, timeout=30)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                run = subprocess.run([CLI, "-f", config, "-o", "http_password=Wr0ng-pw", "uptime"],
+                                     capture_output=True, text=True, timeout=30)
+                self.assertEqual(run.returncode, 255)
+                self.assertNotIn("Wr0ng-pw", run.stdout + run.stderr)
+            finally:
+                d.stop()
+
+
 class BusyPollTest(unittest.TestCase):
     """--busy-poll: the FIFO and the datagram sockets poll between requests; every transport still answers."""
 

@@ -8,6 +8,7 @@
 #include <mi/error.hpp>
 #include <mi/jsonrpc.hpp>
 #include <mi/transport/address.hpp>
+#include <mi/transport/detail/base64.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +23,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <random>
 #include <stdexcept>
@@ -58,8 +60,13 @@ struct datagram_options {
 };
 
 struct http_options {
-    std::string url = "http://127.0.0.1:8888/mi";
+    std::string url = "http://127.0.0.1:8888/mi"; ///< http:// or https:// (https needs <mi/transport/https_client.hpp>)
     std::chrono::milliseconds timeout{10000};
+    std::string user{};     ///< HTTP Basic credentials, with `password`; a URL's `user:password@` gives them too
+    std::string password{}; ///< never part of an error message
+    std::string token{};    ///< a bearer token (`Authorization: Bearer`), sent instead of Basic credentials
+    std::string ca_file{};  ///< https://: the CA certificates (PEM) the server's must chain to; empty: the system's
+    bool verify_certificate = true; ///< https://: false accepts any certificate for any name (tests only)
 };
 
 namespace detail {
@@ -69,15 +76,23 @@ namespace detail {
     throw failure(what);
 }
 
-// Closes a descriptor and unlinks a path when the call ends, however it ends.
+// Closes a descriptor and unlinks a path when the call ends, however it ends; moved, the new owner does.
 struct scoped_fd {
     int fd = -1;
+    scoped_fd() = default;
+    explicit scoped_fd(int owned) noexcept : fd(owned) {}
+    scoped_fd(scoped_fd&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
+    scoped_fd& operator=(scoped_fd&&) = delete;
     ~scoped_fd() {
         if (fd >= 0) ::close(fd);
     }
 };
 struct scoped_unlink {
     std::string path;
+    scoped_unlink() = default;
+    explicit scoped_unlink(std::string owned) noexcept : path(std::move(owned)) {}
+    scoped_unlink(scoped_unlink&& other) noexcept : path(std::exchange(other.path, {})) {}
+    scoped_unlink& operator=(scoped_unlink&&) = delete;
     ~scoped_unlink() {
         if (!path.empty()) ::unlink(path.c_str());
     }
@@ -106,51 +121,73 @@ inline bool wait_for(int fd, short events, std::chrono::steady_clock::time_point
 
 } // namespace detail
 
-/** One request over the FIFO transport (spec 7.2): a reply FIFO of our own in `reply_dir`, `:name:request`
-    written to the daemon's FIFO, the reply read to EOF. Empty for a notification. */
-inline std::string fifo_call(fifo_options const& o, std::string_view request) {
+namespace detail {
+
+// A FIFO request written: the reply FIFO of our own, open for reading, which the daemon writes the answer into
+// and closes. Shared by the blocking call and the awaitable one (<mi/transport/async_client.hpp>).
+struct fifo_sent {
+    scoped_unlink reply;
+    scoped_fd in;
+    std::string answer;
+
+    // Reads what the reply FIFO holds; true once the daemon has closed it (the answer is whole). `ready` says the
+    // FIFO was reported readable or hung up, so that a read of nothing is the end, not a writer still to come.
+    bool read_some(bool ready) {
+        char buffer[65536];
+        for (;;) {
+            ssize_t const n = ::read(in.fd, buffer, sizeof buffer);
+            if (n > 0) answer.append(buffer, static_cast<std::size_t>(n));
+            else if (n == 0) return ready;
+            else if (errno == EINTR) continue;
+            else if (errno == EAGAIN) return false;
+            else fail("cannot read " + reply.path);
+            ready = false; // after data, only a hang-up ends it
+        }
+    }
+};
+
+inline fifo_sent send_fifo(fifo_options const& o, std::string_view request) {
     struct stat st {};
     if (::stat(o.path.c_str(), &st) != 0 || !S_ISFIFO(st.st_mode))
         throw failure("FIFO " + o.path + " does not exist or is not a FIFO: is the daemon running?");
-    std::string const name = detail::unique_name("mi_fifo_reply_");
+    std::string const name = unique_name("mi_fifo_reply_");
     std::string dir = o.reply_dir;
     if (!dir.empty() && dir.back() != '/') dir.push_back('/');
-    detail::scoped_unlink reply{dir + name};
+    fifo_sent sent{scoped_unlink(dir + name), scoped_fd(), {}};
     errno = 0;
-    if (::mkfifo(reply.path.c_str(), 0666) != 0) {
-        std::string const path = std::exchange(reply.path, {});
-        detail::fail("cannot create the reply FIFO " + path);
+    if (::mkfifo(sent.reply.path.c_str(), 0666) != 0) {
+        std::string const path = std::exchange(sent.reply.path, {});
+        fail("cannot create the reply FIFO " + path);
     }
-    ::chmod(reply.path.c_str(), 0666); // the daemon may run as another user
+    ::chmod(sent.reply.path.c_str(), 0666); // the daemon may run as another user
 
     // Open the reply end first, without waiting for a writer, so that the daemon finds a reader at once.
-    detail::scoped_fd in{::open(reply.path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
-    if (in.fd < 0) detail::fail("cannot open " + reply.path);
-    {
-        detail::scoped_fd out{::open(o.path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC)};
-        if (out.fd < 0) detail::fail("nobody reads " + o.path + ": is the daemon running?");
-        std::string const framed = ":" + name + ":" + std::string(request);
-        if (::write(out.fd, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size()))
-            detail::fail("cannot write to " + o.path);
-    }
-    auto const deadline = std::chrono::steady_clock::now() + o.timeout;
-    std::string answer;
-    char buffer[65536];
-    for (;;) {
-        short got = 0;
-        if (!detail::wait_for(in.fd, POLLIN, deadline, &got)) throw failure("no reply from " + o.path + " in time");
-        ssize_t const n = ::read(in.fd, buffer, sizeof buffer);
-        if (n > 0) answer.append(buffer, static_cast<std::size_t>(n));
-        else if (n == 0 && (got & POLLHUP)) return answer; // the daemon wrote and closed
-        else if (n < 0 && errno != EAGAIN && errno != EINTR) detail::fail("cannot read " + reply.path);
-    }
+    sent.in.fd = ::open(sent.reply.path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (sent.in.fd < 0) fail("cannot open " + sent.reply.path);
+    scoped_fd const out(::open(o.path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (out.fd < 0) fail("nobody reads " + o.path + ": is the daemon running?");
+    std::string const framed = ":" + name + ":" + std::string(request);
+    if (::write(out.fd, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size()))
+        fail("cannot write to " + o.path);
+    return sent;
 }
 
-/** One request over UDP or a UNIX datagram socket (spec 7.3): one datagram out, one back. A UNIX client
-    binds a path of its own, where the daemon replies. */
-inline std::string datagram_call(datagram_options const& o, std::string_view request) {
-    detail::scoped_fd sock;
-    detail::scoped_unlink own;
+// A datagram sent from a socket of our own (bound to a path of our own for a UNIX socket), where the reply comes.
+struct datagram_sent {
+    scoped_fd sock;
+    scoped_unlink own;
+
+    std::string receive(datagram_options const& o) const {
+        std::string answer(o.buffer_size, '\0');
+        ssize_t const n = ::recv(sock.fd, answer.data(), answer.size(), 0);
+        if (n < 0) fail("cannot receive from " + o.socket);
+        answer.resize(static_cast<std::size_t>(n));
+        return answer;
+    }
+};
+
+inline datagram_sent send_datagram(datagram_options const& o, std::string_view request) {
+    datagram_sent sent;
     sockaddr_storage to{};
     socklen_t to_length = 0;
     errno = 0;
@@ -165,7 +202,7 @@ inline std::string datagram_call(datagram_options const& o, std::string_view req
             throw failure("cannot resolve " + o.socket + ": " + ::gai_strerror(e));
         std::memcpy(&to, found->ai_addr, found->ai_addrlen);
         to_length = found->ai_addrlen;
-        sock.fd = ::socket(found->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sent.sock.fd = ::socket(found->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         ::freeaddrinfo(found);
     } else {
         sockaddr_un un{};
@@ -174,61 +211,148 @@ inline std::string datagram_call(datagram_options const& o, std::string_view req
         std::memcpy(un.sun_path, o.socket.c_str(), o.socket.size() + 1);
         std::memcpy(&to, &un, sizeof un);
         to_length = sizeof un;
-        sock.fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (sock.fd >= 0) {
+        sent.sock.fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sent.sock.fd >= 0) {
             sockaddr_un mine{};
             mine.sun_family = AF_UNIX;
-            std::string const path = "/tmp/" + detail::unique_name("mi_reply_");
+            std::string const path = "/tmp/" + unique_name("mi_reply_");
             std::memcpy(mine.sun_path, path.c_str(), path.size() + 1);
-            if (::bind(sock.fd, reinterpret_cast<sockaddr const*>(&mine), sizeof mine) != 0) detail::fail("cannot bind " + path);
-            own.path = path;
+            if (::bind(sent.sock.fd, reinterpret_cast<sockaddr const*>(&mine), sizeof mine) != 0) fail("cannot bind " + path);
+            sent.own.path = path;
         }
     }
-    if (sock.fd < 0) detail::fail("cannot open a socket");
-    if (::sendto(sock.fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr const*>(&to), to_length) < 0)
-        detail::fail("cannot send to " + o.socket);
-    if (!detail::wait_for(sock.fd, POLLIN, std::chrono::steady_clock::now() + o.timeout))
-        throw failure("no reply from " + o.socket + " in time");
-    std::string answer(o.buffer_size, '\0');
-    ssize_t const n = ::recv(sock.fd, answer.data(), answer.size(), 0);
-    if (n < 0) detail::fail("cannot receive from " + o.socket);
-    answer.resize(static_cast<std::size_t>(n));
-    return answer;
+    if (sent.sock.fd < 0) fail("cannot open a socket");
+    if (::sendto(sent.sock.fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr const*>(&to), to_length) < 0)
+        fail("cannot send to " + o.socket);
+    return sent;
 }
 
-/** One request over HTTP (spec 7.4): POST with Content-Type application/json. Empty for 202 (a
-    notification); any other status than 200 is a failure. */
-inline std::string http_call(http_options const& o, std::string_view request) {
-    namespace http = boost::beast::http;
-    std::string_view url = o.url;
-    if (!url.starts_with("http://")) throw failure("only http:// URLs are supported: " + o.url);
-    url.remove_prefix(7);
+} // namespace detail
+
+/** One request over the FIFO transport (spec 7.2): a reply FIFO of our own in `reply_dir`, `:name:request`
+    written to the daemon's FIFO, the reply read to EOF. Empty for a notification. */
+inline std::string fifo_call(fifo_options const& o, std::string_view request) {
+    auto sent = detail::send_fifo(o, request);
+    auto const deadline = std::chrono::steady_clock::now() + o.timeout;
+    for (;;) {
+        short got = 0;
+        if (!detail::wait_for(sent.in.fd, POLLIN, deadline, &got)) throw failure("no reply from " + o.path + " in time");
+        if (sent.read_some((got & POLLHUP) != 0)) return std::move(sent.answer); // the daemon wrote and closed
+    }
+}
+
+/** One request over UDP or a UNIX datagram socket (spec 7.3): one datagram out, one back. A UNIX client
+    binds a path of its own, where the daemon replies. */
+inline std::string datagram_call(datagram_options const& o, std::string_view request) {
+    auto const sent = detail::send_datagram(o, request);
+    if (!detail::wait_for(sent.sock.fd, POLLIN, std::chrono::steady_clock::now() + o.timeout))
+        throw failure("no reply from " + o.socket + " in time");
+    return sent.receive(o);
+}
+
+namespace detail {
+
+// An http:// or https:// URL taken apart; `shown` is the URL without its credentials, for messages.
+struct http_target {
+    bool tls = false;
+    std::string host;
+    std::uint16_t port = 80;
+    std::string authority; // host[:port], the Host header
+    std::string path;
+    std::string user, password;
+    std::string shown;
+};
+
+inline http_target parse_url(std::string_view url) {
+    http_target t;
+    t.tls = url.starts_with("https://");
+    if (!t.tls && !url.starts_with("http://")) throw failure("expected an http:// or https:// URL");
+    url.remove_prefix(t.tls ? 8 : 7);
     auto const slash = url.find('/');
-    std::string_view const authority = url.substr(0, slash);
-    std::string const target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    auto const address = transport::parse_host_port(authority, 80);
-    if (!address) throw failure("bad host or port in " + o.url);
+    std::string_view authority = url.substr(0, slash);
+    t.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    if (auto const at = authority.rfind('@'); at != std::string_view::npos) {
+        auto const userinfo = authority.substr(0, at);
+        auto const colon = userinfo.find(':');
+        t.user = std::string(userinfo.substr(0, colon));
+        if (colon != std::string_view::npos) t.password = std::string(userinfo.substr(colon + 1));
+        authority.remove_prefix(at + 1);
+    }
+    t.authority = std::string(authority);
+    t.shown = std::string(t.tls ? "https://" : "http://") + t.authority + t.path;
+    auto const address = transport::parse_host_port(authority, t.tls ? 443 : 80);
+    if (!address) throw failure("bad host or port in " + t.shown);
+    t.host = address->host;
+    t.port = address->port;
+    return t;
+}
+
+// The POST of `body`, with the credentials the options or the URL give.
+inline boost::beast::http::request<boost::beast::http::string_body> http_request(http_options const& o,
+                                                                                 http_target const& t,
+                                                                                 std::string_view body) {
+    namespace http = boost::beast::http;
+    http::request<http::string_body> req(http::verb::post, t.path, 11);
+    req.set(http::field::host, t.authority);
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::connection, "close");
+    if (!o.token.empty()) req.set(http::field::authorization, "Bearer " + o.token);
+    else if (auto const& user = o.user.empty() ? t.user : o.user; !user.empty())
+        req.set(http::field::authorization,
+                "Basic " + transport::detail::base64(user + ':' + (o.user.empty() ? t.password : o.password)));
+    req.body() = std::string(body);
+    req.prepare_payload();
+    return req;
+}
+
+// The answer's body for 200, empty for 202 (a notification); any other status is a failure that says which, and
+// never what the credentials were.
+inline std::string http_answer(http_target const& t, boost::beast::http::response<boost::beast::http::string_body> res) {
+    namespace http = boost::beast::http;
+    if (res.result() == http::status::accepted) return {};
+    if (res.result() == http::status::unauthorized)
+        throw failure(t.shown + " answered HTTP 401: credentials missing or refused");
+    if (res.result() != http::status::ok) throw failure(t.shown + " answered HTTP " + std::to_string(res.result_int()));
+    return std::move(res.body());
+}
+
+// One exchange on a connected stream, TCP or TLS.
+template <class Stream>
+std::string http_exchange(Stream& stream, http_options const& o, http_target const& t, std::string_view body) {
+    boost::beast::http::write(stream, http_request(o, t, body));
+    boost::beast::flat_buffer buffer;
+    boost::beast::http::response<boost::beast::http::string_body> res;
+    boost::beast::http::read(stream, buffer, res);
+    return http_answer(t, std::move(res));
+}
+
+// The HTTPS exchange, which needs OpenSSL: installed by <mi/transport/https_client.hpp>, so that a program that
+// speaks plain HTTP need not link it.
+using https_exchange_fn = std::string (*)(http_options const&, http_target const&, std::string_view);
+inline https_exchange_fn& https_exchange() noexcept {
+    static https_exchange_fn installed = nullptr;
+    return installed;
+}
+
+} // namespace detail
+
+/** One request over HTTP or HTTPS (spec 7.4): POST with Content-Type application/json, with Basic credentials or a
+    bearer token when given. Empty for 202 (a notification); any other status than 200 is a failure. */
+inline std::string http_call(http_options const& o, std::string_view request) {
+    auto const t = detail::parse_url(o.url);
+    if (t.tls) {
+        if (!detail::https_exchange())
+            throw failure("https:// needs #include <mi/transport/https_client.hpp> (and the mi::https target)");
+        return detail::https_exchange()(o, t, request);
+    }
     try {
         boost::asio::io_context io;
         boost::beast::tcp_stream stream(io);
         stream.expires_after(o.timeout);
-        stream.connect(boost::asio::ip::tcp::resolver(io).resolve(address->host, std::to_string(address->port)));
-        http::request<http::string_body> req(http::verb::post, target, 11);
-        req.set(http::field::host, std::string(authority));
-        req.set(http::field::content_type, "application/json");
-        req.set(http::field::connection, "close");
-        req.body() = std::string(request);
-        req.prepare_payload();
-        http::write(stream, req);
-        boost::beast::flat_buffer buffer;
-        http::response<http::string_body> res;
-        http::read(stream, buffer, res);
-        if (res.result() == http::status::accepted) return {};
-        if (res.result() != http::status::ok)
-            throw failure(o.url + " answered HTTP " + std::to_string(res.result_int()));
-        return std::move(res.body());
+        stream.connect(boost::asio::ip::tcp::resolver(io).resolve(t.host, std::to_string(t.port)));
+        return detail::http_exchange(stream, o, t, request);
     } catch (boost::system::system_error const& e) {
-        throw failure(o.url + ": " + e.code().message());
+        throw failure(t.shown + ": " + e.code().message());
     }
 }
 
@@ -238,6 +362,9 @@ class connection {
 public:
     using target = std::variant<fifo_options, datagram_options, http_options>;
     explicit connection(target t) : target_(std::move(t)) {}
+
+    /** Where the daemon is. */
+    target const& where() const noexcept { return target_; }
 
     /** The reply text to a request text. */
     std::string raw(std::string_view request) const {

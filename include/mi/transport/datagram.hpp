@@ -121,7 +121,7 @@ public:
     using endpoint_type = typename Protocol::endpoint;
 
     datagram_server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o)
-        : dispatcher_(dispatcher), options_(std::move(o)), socket_(io), buffer_(std::max<std::size_t>(options_.buffer_size, 1)) {}
+        : dispatcher_(dispatcher), options_(std::move(o)), executor_(io.get_executor()), socket_(io), buffer_(std::max<std::size_t>(options_.buffer_size, 1)) {}
 
     void start(endpoint_type const& local) {
         std::lock_guard lock(mutex_);
@@ -310,7 +310,9 @@ private:
 
     Dispatcher const& dispatcher_;
     options const options_;
-    mi::transport::detail::identity const identity_{"datagram", options_.granted, &options_.on_limit};
+    boost::asio::any_io_executor const executor_;
+    mi::transport::detail::identity const identity_{"datagram", options_.granted, &options_.on_limit, &executor_,
+                                                    options_.async_timeout};
     mi::transport::detail::admission const admission_{options_.max_pending};
     std::mutex mutex_;
     std::set<call_ptr> deferred_; // calls waiting for a final answer

@@ -60,7 +60,7 @@ public:
     /** Prepares a server; nothing is bound until `start`.
         @throws std::invalid_argument when two endpoints (JSON-RPC's is `options::root`) have one root. */
     basic_server(boost::asio::io_context& io, Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
-        : io_(io), hub_(std::make_shared<hub_type>(std::move(layer), dispatcher, std::move(o), std::move(extra)...)) {}
+        : io_(io), hub_(std::make_shared<hub_type>(io.get_executor(), std::move(layer), dispatcher, std::move(o), std::move(extra)...)) {}
 
     basic_server(basic_server const&) = delete;
     basic_server& operator=(basic_server const&) = delete;

@@ -18,6 +18,13 @@
 #include <tuple>
 #include <utility>
 
+// Declared, not included: whether a handler is a coroutine is read from its type, and the code that runs one
+// (<mi/coroutine.hpp>) is compiled only where a set has such a handler.
+namespace boost::asio {
+template <class T, class Executor>
+class awaitable;
+} // namespace boost::asio
+
 namespace mi {
 
 class introspection;
@@ -85,6 +92,32 @@ inline constexpr bool is_result = false;
 template <class T>
 inline constexpr bool is_result<boost::system::result<T, error>> = true;
 
+// A coroutine handler: it answers by co_return, on an executor the caller provides.
+template <class T>
+inline constexpr bool is_awaitable = false;
+template <class T, class Executor>
+inline constexpr bool is_awaitable<boost::asio::awaitable<T, Executor>> = true;
+
+// A type that refers to memory it does not own, which a coroutine's frame must not keep across a suspension:
+// the request's bytes and the caller's context are gone by then.
+template <class T>
+inline constexpr bool holds_view = std::same_as<T, std::string_view>;
+template <class T>
+inline constexpr bool holds_view<std::optional<T>> = holds_view<T>;
+template <class T, class A>
+inline constexpr bool holds_view<std::vector<T, A>> = holds_view<T>;
+template <fixed_string N, class T>
+inline constexpr bool holds_view<arg<N, T>> = holds_view<T>;
+
+template <class T>
+struct awaited {
+    using type = void;
+};
+template <class T, class Executor>
+struct awaited<boost::asio::awaitable<T, Executor>> {
+    using type = T;
+};
+
 // The result a handler's return type carries: void for "OK".
 template <class R>
 struct result_value {
@@ -98,6 +131,8 @@ template <class T>
 struct result_value<boost::system::result<T, error>> {
     using type = T;
 };
+template <class T, class Executor>
+struct result_value<boost::asio::awaitable<T, Executor>> : result_value<T> {};
 template <class R>
 using result_value_t = typename result_value<R>::type;
 
@@ -256,7 +291,21 @@ struct recipe_form {
                   "container, a type described with BOOST_DESCRIBE_STRUCT/ENUM, a boost::json value, or "
                   "mi::result<T> / mi::async_result<T> of one of those");
 
-    static constexpr bool takes_reply = boost::mp11::mp_contains<args, async_reply>::value;
+    static constexpr bool is_coroutine = is_awaitable<result>;
+    static_assert(!is_coroutine || !boost::mp11::mp_contains<args, async_reply>::value,
+                  "mi: a coroutine handler answers by co_return (or by throwing mi::error); remove its "
+                  "mi::async_reply parameter, or return a plain value and answer through the mi::async_reply");
+    static_assert(!is_async_result<typename awaited<result>::type>,
+                  "mi: a coroutine handler answers by co_return; return boost::asio::awaitable<T> (or "
+                  "awaitable<mi::result<T>>), not awaitable<mi::async_result<T>>");
+    template <class A>
+    using kept_in_frame = std::bool_constant<std::same_as<A, introspection const&> ||
+                                             (!std::is_reference_v<A> && !holds_view<std::remove_cv_t<A>>)>;
+    static_assert(!is_coroutine || boost::mp11::mp_all_of<declared_args, kept_in_frame>::value,
+                  "mi: a coroutine handler keeps its parameters in its frame after the request is gone: take them "
+                  "by value (std::string rather than std::string_view or a reference; mi::context by value)");
+    // A coroutine's answer comes later, through the completion handle a reply-taking handler is given.
+    static constexpr bool takes_reply = boost::mp11::mp_contains<args, async_reply>::value || is_coroutine;
     static constexpr bool is_async = takes_reply || is_async_result<result>;
 
     // The parameter values, bound from JSON, in `params` order.

@@ -68,6 +68,17 @@ inline constexpr std::string_view handler_returned_null = "Command handler retur
 inline constexpr std::string_view too_many_params = "Too many parameters";
 inline constexpr std::string_view string_too_long = "A string in the parameters is too long";
 inline constexpr std::string_view batch_too_large = "Batch too large";
+inline constexpr std::string_view no_later_answer = "Asynchronous command: this caller takes no later answer";
+
+// Starts a coroutine handler's frame on the caller's executor; its co_return is the call's final answer. Defined
+// for boost::asio::awaitable by <mi/coroutine.hpp>, which every transport header includes.
+template <class Awaitable>
+struct coroutine_start {
+    static_assert(dependent_false<Awaitable>,
+                  "mi: a handler that returns boost::asio::awaitable needs #include <mi/coroutine.hpp> before the "
+                  "dispatcher is made (every transport header includes it)");
+    static void start(Awaitable, async_reply, context const&) noexcept {}
+};
 
 using call_clock = std::chrono::steady_clock;
 
@@ -312,7 +323,17 @@ private:
         auto const mark = w.out().size();
         auto answer_now = [&] { return async_access::settle(reply); };
         try {
-            if constexpr (std::is_void_v<Result>) {
+            if constexpr (is_awaitable<Result>) {
+                if (!reply) {
+                    write_error(w, id, errc::server_error, no_later_answer);
+                    return outcome::answered;
+                }
+                // Nothing runs yet: an Asio coroutine starts suspended, on the executor it is started on. From
+                // here the reply answers, whatever happens (start does not throw).
+                auto coroutine = call(env, values);
+                coroutine_start<Result>::start(std::move(coroutine), std::move(reply), in.ctx);
+                return outcome::deferred;
+            } else if constexpr (std::is_void_v<Result>) {
                 call(env, values);
                 if (!answer_now()) return outcome::deferred;
                 jsonrpc::begin_result(w);

@@ -17,6 +17,7 @@
 #include <tuple>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace mi::detail {
 
@@ -108,14 +109,22 @@ struct structure_family {
     }
 };
 
+// A std::vector of (std::string, T) pairs: an object whose members keep their order, as OpenSIPS writes statistics.
+template <class T>
+inline constexpr bool is_pair_vector = false;
+template <class M, class A>
+inline constexpr bool is_pair_vector<std::vector<std::pair<std::string, M>, A>> = true;
+
 /** A map keyed by strings: a JSON object. Binds as any map keyed by std::string (std::map, std::unordered_map),
-    the first of duplicate keys winning as everywhere in a request; writes from any range of pairs with string keys. */
+    the first of duplicate keys winning as everywhere in a request, or as a vector of (string, value) pairs in the
+    members' order; writes from any range of pairs with string keys. */
 struct map_family {
     template <class T>
     static constexpr bool claims = map_like<T> || string_keyed_map<T>;
     template <class T>
     static constexpr bool binds = [] {
         if constexpr (string_keyed_map<T>) return bindable_type<typename T::mapped_type>::value;
+        else if constexpr (is_pair_vector<T>) return bindable_type<typename T::value_type::second_type>::value;
         else return false;
     }();
     template <class T>
@@ -129,11 +138,20 @@ struct map_family {
         if (!v.is(token_kind::object)) return bind_fault::bad_type;
         out.clear();
         bind_fault fault = bind_fault::none;
-        v.each_member([&](std::string_view key, json_ref item) {
-            if (fault == bind_fault::none && !out.contains(std::string(key)) &&
-                detail::bind(item, out[std::string(key)]) != bind_fault::none)
-                fault = bind_fault::bad_type;
-        });
+        if constexpr (is_pair_vector<T>) {
+            out.reserve(v.size());
+            v.each_member([&](std::string_view key, json_ref item) {
+                auto& entry = out.emplace_back(std::string(key), typename T::value_type::second_type{});
+                if (fault == bind_fault::none && detail::bind(item, entry.second) != bind_fault::none)
+                    fault = bind_fault::bad_type;
+            });
+        } else {
+            v.each_member([&](std::string_view key, json_ref item) {
+                if (fault == bind_fault::none && !out.contains(std::string(key)) &&
+                    detail::bind(item, out[std::string(key)]) != bind_fault::none)
+                    fault = bind_fault::bad_type;
+            });
+        }
         return fault;
     }
     template <class T>

@@ -3,7 +3,11 @@
 #pragma once
 
 #include <mi/context.hpp>
+#include <mi/coroutine.hpp> // so that a server's coroutine handlers need no include of their own
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
 #include <string_view>
 
 namespace mi::transport::detail {
@@ -14,10 +18,12 @@ struct identity {
     std::string_view transport;             ///< "http", "fifo", "datagram"
     permission granted = permission::admin; ///< what a caller may do, unless its credentials say less
     limit_hook const* on_limit = nullptr;   ///< the server's `options::on_limit`, which outlives this
+    boost::asio::any_io_executor const* executor = nullptr; ///< where the server's coroutine handlers run
+    std::chrono::milliseconds answer_within{0};             ///< the server's `options::async_timeout`
 
-    context caller(std::string_view peer) const noexcept { return {transport, peer, granted}; }
+    context caller(std::string_view peer) const noexcept { return caller(peer, granted); }
     context caller(std::string_view peer, permission credential) const noexcept {
-        return {transport, peer, credential};
+        return {transport, peer, credential, executor, answer_within};
     }
 
     /** Tells `on_limit` that `who` met `limit`; what the hook throws is dropped: a failing counter must not change

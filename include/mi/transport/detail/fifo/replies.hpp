@@ -29,10 +29,13 @@ namespace mi::fifo::detail {
 // What the reading side and the answering side of one server share. The mutex guards both and is never held
 // while a command runs; each side holds a shared_ptr to this, so it outlives the last handler of either.
 struct fifo_common {
-    explicit fifo_common(options o) : settings(std::move(o)) {}
+    fifo_common(boost::asio::any_io_executor executor, options o)
+        : executor(std::move(executor)), settings(std::move(o)) {}
 
+    boost::asio::any_io_executor const executor;
     options const settings;
-    mi::transport::detail::identity const identity{"fifo", settings.granted, &settings.on_limit};
+    mi::transport::detail::identity const identity{"fifo", settings.granted, &settings.on_limit, &executor,
+                                                   settings.async_timeout};
     std::mutex mutex;
     bool running = false;
 };

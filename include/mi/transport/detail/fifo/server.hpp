@@ -48,7 +48,7 @@ template <class Dispatcher>
 class fifo_server : public std::enable_shared_from_this<fifo_server<Dispatcher>> {
 public:
     fifo_server(boost::asio::io_context& io, Dispatcher const& dispatcher, options o)
-        : io_(io), dispatcher_(dispatcher), common_(std::make_shared<fifo_common>(std::move(o))),
+        : io_(io), dispatcher_(dispatcher), common_(std::make_shared<fifo_common>(io.get_executor(), std::move(o))),
           replies_(std::make_shared<replies>(io, common_)), check_timer_(io), chunk_(65536) {}
 
     void start() {

@@ -5,10 +5,9 @@
 // HTTP Basic users and bearer tokens checked in constant time. Part of <mi/transport/http.hpp>.
 
 #include <mi/context.hpp>
+#include <mi/transport/detail/base64.hpp>
 #include <mi/transport/detail/http/options.hpp>
 
-#include <boost/archive/iterators/base64_from_binary.hpp>
-#include <boost/archive/iterators/transform_width.hpp>
 #include <boost/beast/core/string.hpp>
 
 #include <algorithm>
@@ -29,13 +28,7 @@ inline bool same_secret(std::string_view a, std::string_view b) noexcept {
     return difference == 0;
 }
 
-inline std::string base64(std::string_view bytes) {
-    using namespace boost::archive::iterators;
-    using encoder = base64_from_binary<transform_width<std::string_view::const_iterator, 6, 8>>;
-    std::string out(encoder(bytes.begin()), encoder(bytes.end()));
-    out.append((3 - bytes.size() % 3) % 3, '=');
-    return out;
-}
+using mi::transport::detail::base64;
 
 /** Checks `Authorization` against an `access`: the scheme case-insensitively, the credentials in constant
     time against every accepted one (no early exit, so timing tells nothing of which or how close). */

@@ -68,8 +68,8 @@ class hub {
 public:
     using layer_type = Layer;
 
-    hub(Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
-        : layer_(std::move(layer)), dispatcher_(dispatcher), options_(std::move(o)),
+    hub(boost::asio::any_io_executor executor, Layer layer, Dispatcher const& dispatcher, options o, Extra... extra)
+        : executor_(std::move(executor)), layer_(std::move(layer)), dispatcher_(dispatcher), options_(std::move(o)),
           endpoints_(json_rpc(options_.root), std::move(extra)...),
           gate_(options_.access, options_.granted), cors_(options_.allowed_origins) {}
 
@@ -155,13 +155,15 @@ public:
     }
 
 private:
+    boost::asio::any_io_executor const executor_;
     Layer layer_;
     Dispatcher const& dispatcher_;
     options options_;
     endpoints<Extra...> endpoints_;
     gatekeeper gate_;
     detail::cors cors_;
-    mi::transport::detail::identity const identity_{"http", options_.granted, &options_.on_limit};
+    mi::transport::detail::identity const identity_{"http", options_.granted, &options_.on_limit, &executor_,
+                                                    options_.async_timeout};
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::vector<std::weak_ptr<connection>> connections_;
