@@ -15,6 +15,9 @@
 #include <mi/mi.hpp>
 #include <mi/remote.hpp>
 
+#include "measure.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/describe/class.hpp>
@@ -53,23 +56,8 @@ inline constexpr auto commands = mi::command_set(
     mi::command<"twice_coroutine">(mi::recipe<&twice_coroutine, "x">),
     mi::command<"set_level">(mi::recipe<&set_level, "level">));
 
-[[noreturn]] void fail(char const* what) {
-    std::printf("MISMATCH: %s\n", what);
-    std::exit(1);
-}
-
-// ns per call of `body`, least of the repetitions of `n` calls.
-template <class Body>
-double ns_per_call(std::uint64_t n, int repetitions, Body body) {
-    double best = std::numeric_limits<double>::max();
-    for (int r = 0; r < repetitions; ++r) {
-        auto const start = std::chrono::steady_clock::now();
-        body(n);
-        best = std::min(best, std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
-                                  static_cast<double>(n));
-    }
-    return best;
-}
+using mi_bench::fail;
+using mi_bench::least_ns_per_operation;
 
 struct canned {
     std::string const* reply;
@@ -108,10 +96,13 @@ int main(int argc, char** argv) {
     auto calls = [&](std::string const& request, mi::context const& ctx) {
         return [&, request, ctx](std::uint64_t n) {
             answered = 0;
+            // Held while calls are made, so that a poll that runs out of handlers does not stop the loop.
+            auto work = boost::asio::make_work_guard(context);
             for (std::uint64_t i = 0; i < n; ++i) {
                 dispatcher.async_call(request, ctx, on_answer, ws);
                 if ((i & 1023) == 1023) context.poll(); // a loop that keeps up, as a server's does
             }
+            work.reset();
             context.run();
             context.restart();
             if (answered != n) fail("a call left unanswered");
@@ -125,10 +116,10 @@ int main(int argc, char** argv) {
     mi::context deadline = plain;
     deadline.answer_within = std::chrono::seconds(240);
     std::uint64_t const n = std::max<std::uint64_t>(1, iterations / 4);
-    double const sync = ns_per_call(n, repetitions, calls(request("twice"), plain));
-    double const reply = ns_per_call(n, repetitions, calls(request("twice_later"), plain));
-    double const coroutine = ns_per_call(n, repetitions, calls(request("twice_coroutine"), plain));
-    double const coroutine_deadline = ns_per_call(n, repetitions, calls(request("twice_coroutine"), deadline));
+    double const sync = least_ns_per_operation(n, repetitions, calls(request("twice"), plain));
+    double const reply = least_ns_per_operation(n, repetitions, calls(request("twice_later"), plain));
+    double const coroutine = least_ns_per_operation(n, repetitions, calls(request("twice_coroutine"), plain));
+    double const coroutine_deadline = least_ns_per_operation(n, repetitions, calls(request("twice_coroutine"), deadline));
 
     std::printf("ns per call through dispatcher.async_call on one io thread, least of %d repetitions of %llu calls\n\n",
                 repetitions, static_cast<unsigned long long>(n));
@@ -166,16 +157,16 @@ int main(int argc, char** argv) {
     if (by_hand(int_reply, read_int) != 42 || by_hand(struct_reply, read_struct).by != "bench") fail("a call by hand");
 
     std::uint64_t sink = 0;
-    double const typed_int_ns = ns_per_call(iterations, repetitions, [&](std::uint64_t k) {
+    double const typed_int_ns = least_ns_per_operation(iterations, repetitions, [&](std::uint64_t k) {
         for (std::uint64_t i = 0; i < k; ++i) sink += int(typed_int.call<"twice">(21));
     });
-    double const hand_int_ns = ns_per_call(iterations, repetitions, [&](std::uint64_t k) {
+    double const hand_int_ns = least_ns_per_operation(iterations, repetitions, [&](std::uint64_t k) {
         for (std::uint64_t i = 0; i < k; ++i) sink += static_cast<std::uint64_t>(by_hand(int_reply, read_int));
     });
-    double const typed_struct_ns = ns_per_call(iterations, repetitions, [&](std::uint64_t k) {
+    double const typed_struct_ns = least_ns_per_operation(iterations, repetitions, [&](std::uint64_t k) {
         for (std::uint64_t i = 0; i < k; ++i) sink += typed_struct.call<"set_level">(4)->by.size();
     });
-    double const hand_struct_ns = ns_per_call(iterations, repetitions, [&](std::uint64_t k) {
+    double const hand_struct_ns = least_ns_per_operation(iterations, repetitions, [&](std::uint64_t k) {
         for (std::uint64_t i = 0; i < k; ++i) sink += by_hand(struct_reply, read_struct).by.size();
     });
     std::printf("\nns per call: writing the request and reading the answer (a canned reply, no transport), least of %d "

@@ -14,6 +14,8 @@
 #include <mi/transport/event_stream.hpp>
 #include <mi/transport/thread.hpp>
 
+#include "measure.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/read.hpp>
@@ -63,23 +65,8 @@ struct counting : mi::event_delivery {
     std::shared_ptr<mi::event_sink> open(std::string_view) override { return sinks.emplace_back(std::make_shared<sink>()); }
 };
 
-[[noreturn]] void fail(char const* what) {
-    std::printf("MISMATCH: %s\n", what);
-    std::exit(1);
-}
-
-// ns per call of `body`, least of the repetitions of `n` calls.
-template <class Body>
-double ns_per_call(std::uint64_t n, int repetitions, Body body) {
-    double best = std::numeric_limits<double>::max();
-    for (int r = 0; r < repetitions; ++r) {
-        auto const start = std::chrono::steady_clock::now();
-        for (std::uint64_t i = 0; i < n; ++i) body();
-        best = std::min(best, std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
-                                  static_cast<double>(n));
-    }
-    return best;
-}
+using mi_bench::fail;
+using mi_bench::ns_per_call;
 
 using clock_type = std::chrono::steady_clock;
 auto const loopback = boost::asio::ip::make_address("127.0.0.1");

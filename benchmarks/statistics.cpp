@@ -13,6 +13,8 @@
 #include <mi/statistics.hpp>
 #include <mi/transport/detail/prometheus/exposition.hpp>
 
+#include "measure.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -73,10 +75,7 @@ struct side_by_side_counters {
 };
 BOOST_DESCRIBE_STRUCT(side_by_side_counters, (), (a, b))
 
-void fail(char const* what) {
-    std::fprintf(stderr, "MISMATCH: %s\n", what);
-    std::exit(1);
-}
+using mi_bench::fail;
 
 void increments(run_options const& o) {
     std::uint64_t const n = o.iterations;

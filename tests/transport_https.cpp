@@ -8,6 +8,7 @@
 #define BOOST_TEST_MODULE transport_https
 #include <boost/test/unit_test.hpp>
 
+#include "certificate.hpp"
 #include "support.hpp"
 
 #include <mi/mi.hpp>
@@ -22,8 +23,6 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -45,24 +44,7 @@ constexpr auto commands = mi::command_set(mi::command<"twice">(mi::recipe<&twice
                                           mi::command<"peek">(mi::needs_read, mi::recipe<&peek>));
 mi::dispatcher const dispatcher(commands);
 
-// A self-signed certificate for 127.0.0.1, made once per run in a fresh directory.
-struct certificate {
-    std::filesystem::path dir;
-    std::string cert, key;
-
-    certificate() {
-        char pattern[] = "/tmp/mi_https_test_XXXXXX";
-        BOOST_REQUIRE(::mkdtemp(pattern));
-        dir = pattern;
-        cert = (dir / "cert.pem").string();
-        key = (dir / "key.pem").string();
-        std::string const command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-                                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " + key +
-                                    " -out " + cert + " 2>/dev/null";
-        BOOST_REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "the openssl tool could not make a certificate");
-    }
-    ~certificate() { std::filesystem::remove_all(dir); }
-};
+using mi_test::certificate;
 
 certificate const& made() {
     static certificate const c;

@@ -10,6 +10,8 @@
 #define BOOST_TEST_MODULE transport_https_client
 #include <boost/test/unit_test.hpp>
 
+#include "certificate.hpp"
+
 #include <mi/mi.hpp>
 #include <mi/remote.hpp>
 #include <mi/transport/http.hpp>
@@ -17,8 +19,6 @@
 #include <mi/transport/thread.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -32,30 +32,13 @@ inline constexpr auto commands = mi::command_set(mi::command<"twice">(mi::recipe
                                                  mi::command<"peek">(mi::needs_read, mi::recipe<&peek>));
 mi::dispatcher const dispatcher(commands);
 
-struct certificate {
-    std::filesystem::path dir;
-    std::string cert, key, other;
-    certificate() {
-        char pattern[] = "/tmp/mi_https_client_test_XXXXXX";
-        BOOST_REQUIRE(::mkdtemp(pattern));
-        dir = pattern;
-        cert = (dir / "cert.pem").string();
-        key = (dir / "key.pem").string();
-        other = (dir / "other.pem").string();
-        auto make = [&](std::string const& out, std::string const& key_out) {
-            std::string const command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                                        "-days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                                        key_out + " -out " + out + " 2>/dev/null";
-            BOOST_REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "the openssl tool could not make a certificate");
-        };
-        make(cert, key);
-        make(other, (dir / "other_key.pem").string()); // a CA that did not sign the server's certificate
-    }
-    ~certificate() { std::filesystem::remove_all(dir); }
-};
-
-certificate const& made() {
-    static certificate const c;
+// The server's certificate, and another that did not sign it.
+mi_test::certificate const& made() {
+    static mi_test::certificate const c;
+    return c;
+}
+mi_test::certificate const& other() {
+    static mi_test::certificate const c;
     return c;
 }
 
@@ -117,7 +100,7 @@ BOOST_AUTO_TEST_CASE(https_with_the_ca_file_verifies_the_server) {
 BOOST_AUTO_TEST_CASE(a_certificate_no_trusted_ca_signed_is_refused_unless_verification_is_off) {
     served s;
     auto o = s.options();
-    o.ca_file = made().other;
+    o.ca_file = other().cert;
     std::string const refused = failure_of([&] { mi::client::connection(o).call("peek"); });
     BOOST_TEST(refused.find("certificate verify failed") != std::string::npos, refused);
     o.ca_file.clear(); // the system's CAs know nothing of it either

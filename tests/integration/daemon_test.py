@@ -198,6 +198,15 @@ class Daemon:
                 os.unlink(reply)
 
 
+def self_signed_certificate(workdir):
+    """A certificate for 127.0.0.1 and its key, made by the openssl tool in `workdir`: their paths."""
+    cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
 def main_with_daemon_and_cli(usage):
     """The main of a test module whose arguments are PATH/TO/mi_daemon PATH/TO/mi-cli: sets them here, runs it."""
     global DAEMON, CLI
@@ -641,10 +650,7 @@ class TlsTest(unittest.TestCase):
         import http.client
         import ssl
         with tempfile.TemporaryDirectory(prefix="mi_daemon_tls_") as workdir:
-            cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                            "-keyout", key, "-out", cert], check=True, capture_output=True)
+            cert, key = self_signed_certificate(workdir)
             d = Daemon(workdir, extra=["--tls-cert", cert, "--tls-key", key, "--http-user", "ops:pw:read"])
             try:
                 url = f"https://127.0.0.1:{d.http_port}/mi"
@@ -681,10 +687,7 @@ class CliTlsTest(unittest.TestCase):
 
     def test_https_credentials_and_certificates(self):
         with tempfile.TemporaryDirectory(prefix="mi_cli_tls_") as workdir:
-            cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                            "-keyout", key, "-out", cert], check=True, capture_output=True)
+            cert, key = self_signed_certificate(workdir)
             d = Daemon(workdir, extra=["--tls-cert", cert, "--tls-key", key, "--http-user", "admin:Adm1n-pw",
                                        "--http-user", "viewer:V1ew-pw:read", "--http-token", "Tok3n-admin"])
             url = f"https://127.0.0.1:{d.http_port}/mi"
