@@ -54,7 +54,9 @@ struct blocked {
 };
 BOOST_DESCRIBE_STRUCT(blocked, (), (ip))
 
-#if CASE_COROUTINE_WITHOUT_HEADER || CASE_COROUTINE_VIEW
+#if CASE_COROUTINE_WITHOUT_HEADER
+boost::asio::awaitable<int> coroutine(std::string) { co_return 1; }
+#elif CASE_COROUTINE_VIEW
 boost::asio::awaitable<int> coroutine(std::string_view) { co_return 1; }
 #elif CASE_COROUTINE_WITH_REPLY
 boost::asio::awaitable<int> coroutine(mi::async_reply) { co_return 1; }
