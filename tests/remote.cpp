@@ -51,6 +51,9 @@ std::string by_key(std::string key) { return "key " + key; }
 std::string by_name(std::string name) { return "name " + name; }
 double half(double x) { return x / 2; }
 std::vector<std::string> words(std::vector<std::string> w) { return w; }
+// Views of the daemon's own state, as list_statistics returns: the client reads them into strings.
+std::string_view kind() { return "incremental"; }
+std::vector<std::pair<std::string, std::string_view>> kinds() { return {{"a", "incremental"}, {"b", "non-incremental"}}; }
 
 inline constexpr auto commands = mi::command_set(
     mi::command<"add">(mi::recipe<&add, "a", "b">), mi::command<"greet">(mi::recipe<&greet, "name", "title">),
@@ -59,7 +62,8 @@ inline constexpr auto commands = mi::command_set(
     mi::command<"level">(mi::recipe<&current_level>, mi::recipe<&set_level, "level">, mi::alias<"log_level">),
     mi::command<"lookup">(mi::recipe<&by_key, "key">, mi::recipe<&by_name, "name">),
     mi::command<"only_named">(mi::recipe<&add, "a", "b">, mi::named_params_only),
-    mi::command<"half">(mi::recipe<&half, "x">), mi::command<"words">(mi::recipe<&words, "words">));
+    mi::command<"half">(mi::recipe<&half, "x">), mi::command<"words">(mi::recipe<&words, "words">),
+    mi::command<"kind">(mi::recipe<&kind>), mi::command<"kinds">(mi::recipe<&kinds>));
 
 mi::dispatcher const dispatcher(commands);
 
@@ -169,6 +173,15 @@ BOOST_AUTO_TEST_CASE(results_of_every_shape_read_back) {
     BOOST_TEST(h == 1.5);
     std::vector<std::string> const w = daemon.call<"words">(std::vector<std::string>{"a", "b"});
     BOOST_TEST((w == std::vector<std::string>{"a", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_result_that_views_the_daemons_state_is_read_into_strings) {
+    auto const one = daemon.call<"kind">();
+    static_assert(std::is_same_v<decltype(one)::value_type, std::string>);
+    BOOST_TEST(*one == "incremental");
+    auto const all = daemon.call<"kinds">();
+    static_assert(std::is_same_v<decltype(all)::value_type, std::vector<std::pair<std::string, std::string>>>);
+    BOOST_TEST((*all == std::vector<std::pair<std::string, std::string>>{{"a", "incremental"}, {"b", "non-incremental"}}));
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_is_one_request_and_each_call_gets_its_own_answer) {

@@ -119,6 +119,10 @@ template <class T, class A>
 struct owning<std::vector<T, A>> {
     using type = std::vector<typename owning<T>::type>;
 };
+template <class A, class B>
+struct owning<std::pair<A, B>> {
+    using type = std::pair<typename owning<A>::type, typename owning<B>::type>;
+};
 
 template <class Recipe>
 constexpr std::size_t index_of_name(std::string_view name) {
@@ -229,6 +233,9 @@ struct typed_call {
     static constexpr std::size_t chosen = boost::mp11::mp_find_if<recipes, takes>::value;
     using recipe = boost::mp11::mp_at_c<recipes, chosen == boost::mp11::mp_size<recipes>::value ? 0 : chosen>;
     using result = typename owning<std::remove_cvref_t<result_value_t<typename recipe::result>>>::type;
+    static_assert(!holds_view<result>,
+                  "mi: this command's result holds a std::string_view in a struct, which would point into a reply "
+                  "that is gone once the call returns; call it through mi::client::connection::call instead");
     static_assert(std::is_void_v<result> || is_bindable<result>,
                   "mi: this command's result type cannot be read back from JSON by mi::remote (mi binds numbers, "
                   "strings, bool, std::optional, std::vector, maps keyed by std::string, described types and "

@@ -54,3 +54,4 @@ mi_compile_fail(CASE_REMOTE_AMBIGUOUS "mi: more than one recipe of this command 
 mi_compile_fail(CASE_REMOTE_UNKNOWN_NAME "mi: no recipe of this command has parameters of these names")
 mi_compile_fail(CASE_REMOTE_MIXED "mi: pass every argument by position or every one by name")
 mi_compile_fail(CASE_REMOTE_NAMED_ONLY "mi: this command takes named arguments only\\; name them")
+mi_compile_fail(CASE_REMOTE_VIEW_RESULT "mi: this command's result holds a std::string_view in a struct")

@@ -3,9 +3,18 @@
 //
 // Every mistake design.md lists under "Compile-time checks" (and a few more), one `#if CASE_X` block each.
 // cases.cmake names the static_assert text each must produce; CASE_CONTROL must compile.
-#include <mi/events.hpp>
 #include <mi/mi.hpp>
+
+// Each case includes what it uses beyond the core: a header less is a second less for every case.
+#if CASE_CONTROL || CASE_EVENT_BAD_NAME || CASE_EVENT_UNWRITABLE || CASE_EVENT_TWICE || CASE_EVENT_UNKNOWN || \
+    CASE_EVENT_WRONG_PAYLOAD || CASE_EVENT_NO_PAYLOAD
+#define CASE_EVENTS 1
+#include <mi/events.hpp>
+#endif
+#if CASE_CONTROL || CASE_STATISTICS_NOT_DESCRIBED || CASE_STATISTICS_BAD_MEMBER
+#define CASE_STATISTICS 1
 #include <mi/statistics.hpp>
+#endif
 
 #if CASE_COROUTINE_WITHOUT_HEADER
 #include <boost/asio/awaitable.hpp>
@@ -14,7 +23,8 @@
 #include <mi/coroutine.hpp>
 #endif
 #if CASE_REMOTE_UNKNOWN_COMMAND || CASE_REMOTE_ARGUMENT_COUNT || CASE_REMOTE_ARGUMENT_TYPE || CASE_REMOTE_RESULT_TYPE || \
-    CASE_REMOTE_AMBIGUOUS || CASE_REMOTE_UNKNOWN_NAME || CASE_REMOTE_MIXED || CASE_REMOTE_NAMED_ONLY
+    CASE_REMOTE_AMBIGUOUS || CASE_REMOTE_UNKNOWN_NAME || CASE_REMOTE_MIXED || CASE_REMOTE_NAMED_ONLY || \
+    CASE_REMOTE_VIEW_RESULT
 #define CASE_REMOTE 1
 #include <mi/remote.hpp>
 #endif
@@ -36,6 +46,7 @@ struct module_state {
     int get() const { return 1; }
 };
 [[maybe_unused]] int not_a_function = 0;
+#if CASE_STATISTICS
 struct described_statistics {
     mi::counter requests;
     mi::gauge open;
@@ -49,10 +60,13 @@ struct statistics_with_an_int {
     int open = 0;
 };
 BOOST_DESCRIBE_STRUCT(statistics_with_an_int, (), (requests, open))
+#endif
+#if CASE_EVENTS
 struct blocked {
     std::string ip;
 };
 BOOST_DESCRIBE_STRUCT(blocked, (), (ip))
+#endif
 
 #if CASE_COROUTINE_WITHOUT_HEADER
 boost::asio::awaitable<int> coroutine(std::string) { co_return 1; }
@@ -71,7 +85,13 @@ int get_level() { return 1; }
 int set_level(int level) { return level; }
 std::string by_key(std::string key) { return key; }
 std::string by_name(std::string name) { return name; }
+struct named_view {
+    std::string_view name;
+};
+BOOST_DESCRIBE_STRUCT(named_view, (), (name))
+named_view viewed() { return {"x"}; }
 inline constexpr auto remote_set = mi::command_set(
+    mi::command<"viewed">(mi::recipe<&viewed>),
     mi::command<"log_level">(mi::recipe<&get_level>, mi::recipe<&set_level, "level">),
     mi::command<"lookup">(mi::recipe<&by_key, "key">, mi::recipe<&by_name, "name">),
     mi::command<"only_named">(mi::recipe<&set_level, "level">, mi::named_params_only));
@@ -242,6 +262,8 @@ int main() {
     typed.call<"lookup">("x", mi::named<"name">("y"));
 #elif CASE_REMOTE_NAMED_ONLY
     typed.call<"only_named">(4);
+#elif CASE_REMOTE_VIEW_RESULT
+    typed.call<"viewed">();
 #endif
 #if !CASE_CONTROL
     (void)set;

@@ -108,6 +108,13 @@ template <class T, class A>
 inline constexpr bool holds_view<std::vector<T, A>> = holds_view<T>;
 template <fixed_string N, class T>
 inline constexpr bool holds_view<arg<N, T>> = holds_view<T>;
+template <class A, class B>
+inline constexpr bool holds_view<std::pair<A, B>> = holds_view<A> || holds_view<B>;
+template <class T>
+    requires described_struct<T>
+inline constexpr bool holds_view<T> = []<class... M>(boost::mp11::mp_list<M...>) {
+    return (holds_view<member_type<T, M>> || ...);
+}(boost::mp11::mp_rename<public_members<T>, boost::mp11::mp_list>{});
 
 template <class T>
 struct awaited {

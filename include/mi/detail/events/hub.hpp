@@ -71,7 +71,7 @@ inline void tell(event_drop_hook const& hook, std::string_view event, std::strin
 /** What `events_list` answers. */
 struct event_listing {
     struct entry {
-        std::string_view name;
+        std::string name; // owned, so that a typed client can read the listing back
         std::size_t id;
     };
     std::vector<entry> Events;
@@ -173,7 +173,7 @@ public:
     /** events_list */
     event_listing list_events() const {
         event_listing l;
-        for (std::size_t i = 0; i < slots_.size(); ++i) l.Events.push_back({slots_[i].name, i});
+        for (std::size_t i = 0; i < slots_.size(); ++i) l.Events.push_back({std::string(slots_[i].name), i});
         return l;
     }
 
