@@ -24,6 +24,8 @@
 #include <string>
 #include <utility>
 
+#include <poll.h>
+
 namespace mi::client {
 
 namespace detail {
@@ -50,7 +52,10 @@ inline boost::asio::awaitable<std::string> async_fifo_call(fifo_options o, std::
     auto const deadline = std::chrono::steady_clock::now() + o.timeout;
     for (;;) {
         co_await readable(sent.in.fd, deadline, "no reply from " + o.path + " in time");
-        if (sent.read_some(true)) co_return std::move(sent.answer);
+        // Only a hang-up ends the answer, as for the blocking call: a readable FIFO may read nothing yet.
+        pollfd state{sent.in.fd, POLLIN, 0};
+        bool const hung_up = ::poll(&state, 1, 0) == 1 && (state.revents & POLLHUP);
+        if (sent.read_some(hung_up)) co_return std::move(sent.answer);
     }
 }
 

@@ -130,9 +130,11 @@ struct fifo_sent {
     scoped_fd in;
     std::string answer;
 
-    // Reads what the reply FIFO holds; true once the daemon has closed it (the answer is whole). `ready` says the
-    // FIFO was reported readable or hung up, so that a read of nothing is the end, not a writer still to come.
-    bool read_some(bool ready) {
+    // Reads what the reply FIFO holds; true once the daemon has closed it (the answer is whole). `hung_up` says
+    // poll saw the daemon's end closed, so that a read of nothing is the end: a FIFO reported readable may read
+    // nothing while the daemon is still to write (seen with epoll).
+    bool read_some(bool hung_up) {
+        bool ready = hung_up;
         char buffer[65536];
         for (;;) {
             ssize_t const n = ::read(in.fd, buffer, sizeof buffer);
